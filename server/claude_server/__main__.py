@@ -1,0 +1,90 @@
+"""``claude-py-server``: start the daemon."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+
+from claude_server import __version__
+from claude_server._logging import setup_logging
+from claude_server.auth import resolve_credential
+from claude_server.config import data_dir, ensure_private_dir, env_settings, log_dir
+from claude_server.engine import SessionManager
+from claude_server.errors import ClaudePyError
+from claude_server.model import Provider
+from claude_server.provider import AnthropicProvider
+from claude_server.rpc import DaemonCore, ListenAddress, announce, loopback, run_daemon
+
+log = logging.getLogger("claude_server")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="claude-py-server",
+        description="The claude-py daemon: serves the agent to editors and terminals over "
+        "JSON-RPC (LSP framing).",
+        epilog="Environment: ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, MODEL, CLAUDE_PY_HOME "
+        "(data dir), CLAUDE_PY_LOG (debug|info|warning|error).",
+    )
+    parser.add_argument(
+        "--stdio",
+        action="store_true",
+        help="serve one client on stdin/stdout (the default when no --listen is given)",
+    )
+    parser.add_argument(
+        "--listen",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="listen on unix (the default socket), unix:PATH or tcp:[HOST:]PORT (repeatable); "
+        "TCP binds to 127.0.0.1 unless a host is given, and clients must present the token "
+        "from the data dir",
+    )
+    parser.add_argument("--version", action="version", version=f"claude-py-server {__version__}")
+    return parser
+
+
+def default_provider() -> Provider:
+    """The provider for a session, from the environment's credential and base URL."""
+    settings = env_settings()
+    return AnthropicProvider(
+        resolve_credential(os.environ),
+        base_url=settings.base_url,
+        max_attempts=settings.max_attempts,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``claude-py-server``."""
+    args = _parser().parse_args(argv)
+    try:
+        addresses = [ListenAddress.parse(text) for text in args.listen]
+        home = ensure_private_dir(data_dir())
+        settings = env_settings()
+    except (ClaudePyError, OSError) as exc:
+        print(f"claude-py-server: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(log_dir() / "daemon.log")
+    for address in addresses:
+        if address.kind == "tcp" and not loopback(address.host):
+            log.warning("TCP listener on non-loopback address %s (token required)", address.host)
+    sessions = SessionManager(
+        default_provider, default_model=settings.model, max_tokens=settings.max_tokens
+    )
+    core = DaemonCore(sessions, home)
+    stdio = args.stdio or not addresses
+    log.info("claude-py-server %s starting (pid %d)", __version__, os.getpid())
+    try:
+        return asyncio.run(run_daemon(core, addresses, stdio))
+    except ClaudePyError as exc:
+        announce(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

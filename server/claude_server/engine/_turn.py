@@ -1,0 +1,120 @@
+"""One turn of the agent loop: ask the model, run the tools it wants, repeat until it is done."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from claude_server.model import (
+    AgentTextEvent,
+    AgentThoughtEvent,
+    AssistantMessage,
+    Message,
+    MessageCompleted,
+    ModelRequest,
+    Provider,
+    RetryingEvent,
+    SessionEvent,
+    StreamRetrying,
+    TextBlock,
+    TextDelta,
+    ThinkingDelta,
+    ToolResultBlock,
+    ToolUseBlock,
+    Usage,
+    UsageEvent,
+)
+
+Emit = Callable[[SessionEvent], object]
+
+
+@dataclass(slots=True)
+class TurnState:
+    """What a turn has produced so far; kept current so a cancel or failure can be recorded."""
+
+    usage: Usage = field(default_factory=Usage)
+    partial_text: list[str] = field(default_factory=list)
+    """Text streamed in the response being received (cleared when it completes)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TurnOutcome:
+    """How a turn ended."""
+
+    stop_reason: str
+    usage: Usage
+
+
+@dataclass(frozen=True, slots=True)
+class TurnConfig:
+    """The fixed inputs of a turn."""
+
+    model: str
+    max_tokens: int
+    system: str | None = None
+    max_turns: int = 20
+    """Model calls allowed in one turn before it stops with ``max_turns``."""
+
+
+async def run_turn(
+    messages: list[Message],
+    provider: Provider,
+    config: TurnConfig,
+    emit: Emit,
+    state: TurnState,
+    session_usage: Callable[[Usage], Usage],
+) -> TurnOutcome:
+    """Drive the model until it stops asking for tools; ``messages`` grows in place.
+
+    ``session_usage`` adds a response's usage to the session's total and returns the new total.
+    """
+    for _ in range(config.max_turns):
+        request = ModelRequest(
+            model=config.model,
+            messages=list(messages),
+            max_tokens=config.max_tokens,
+            system=config.system,
+        )
+        response = await _stream_one(provider, request, emit, state)
+        state.usage = state.usage + response.usage
+        emit(UsageEvent(turn=state.usage, total=session_usage(response.usage)))
+        messages.append(response.as_message())
+        stop = response.stop_reason or "end_turn"
+        if stop != "tool_use":
+            return TurnOutcome(stop_reason=stop, usage=state.usage)
+        messages.append(Message(role="user", content=_unavailable_tools(response)))
+    return TurnOutcome(stop_reason="max_turns", usage=state.usage)
+
+
+async def _stream_one(
+    provider: Provider, request: ModelRequest, emit: Emit, state: TurnState
+) -> AssistantMessage:
+    state.partial_text.clear()
+    async for event in provider.stream(request):
+        if isinstance(event, TextDelta):
+            state.partial_text.append(event.text)
+            emit(AgentTextEvent(text=event.text))
+        elif isinstance(event, ThinkingDelta):
+            emit(AgentThoughtEvent(text=event.thinking))
+        elif isinstance(event, StreamRetrying):
+            # The provider restarts the response from scratch: what streamed so far is void.
+            state.partial_text.clear()
+            emit(RetryingEvent(event.attempt, event.max_attempts, event.delay, event.reason))
+        elif isinstance(event, MessageCompleted):
+            state.partial_text.clear()
+            return event.message
+    raise RuntimeError("provider stream ended without a complete message")
+
+
+def _unavailable_tools(response: AssistantMessage) -> list[TextBlock | ToolResultBlock]:
+    # No tool is registered yet, so every call is answered as an unknown tool; the model is told
+    # plainly and can carry on without it.
+    return [
+        ToolResultBlock(
+            tool_use_id=block.id,
+            content=f"Error: no tool named {block.name!r} is available.",
+            is_error=True,
+        )
+        for block in response.content
+        if isinstance(block, ToolUseBlock)
+    ]

@@ -1,0 +1,88 @@
+"""What a live session reports to whoever watches it.
+
+The engine emits these; the rpc layer turns them into ``session/update`` notifications. They are
+transport-neutral on purpose: a test or another front end can consume them directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from claude_server.model._message import Usage
+
+
+@dataclass(slots=True, frozen=True)
+class UserMessageEvent:
+    """The user's prompt, as it entered the conversation."""
+
+    text: str
+
+
+@dataclass(slots=True, frozen=True)
+class AgentTextEvent:
+    """A chunk of the assistant's visible answer."""
+
+    text: str
+
+
+@dataclass(slots=True, frozen=True)
+class AgentThoughtEvent:
+    """A chunk of the assistant's extended thinking."""
+
+    text: str
+
+
+@dataclass(slots=True, frozen=True)
+class TurnStartedEvent:
+    """A turn began."""
+
+    turn_id: str
+
+
+@dataclass(slots=True, frozen=True)
+class TurnCompletedEvent:
+    """A turn ended, for the given reason (``end_turn``, ``cancelled``, ``error``...)."""
+
+    turn_id: str
+    stop_reason: str
+    usage: Usage
+
+
+@dataclass(slots=True, frozen=True)
+class UsageEvent:
+    """Token counts after a model response; ``total`` is the session's running sum."""
+
+    turn: Usage
+    total: Usage
+
+
+@dataclass(slots=True, frozen=True)
+class RetryingEvent:
+    """A model request failed and will be tried again."""
+
+    attempt: int
+    max_attempts: int
+    delay: float
+    reason: str
+
+
+@dataclass(slots=True, frozen=True)
+class ErrorEvent:
+    """Something went wrong that the user should see."""
+
+    code: str
+    message: str
+    retryable: bool = False
+
+
+SessionEvent = (
+    UserMessageEvent
+    | AgentTextEvent
+    | AgentThoughtEvent
+    | TurnStartedEvent
+    | TurnCompletedEvent
+    | UsageEvent
+    | RetryingEvent
+    | ErrorEvent
+)
+"""Any event of a live session."""

@@ -1,0 +1,139 @@
+"""The method table: the one place that says which methods exist and what they carry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from claude_server.protocol._base import Empty, WireModel
+from claude_server.protocol._daemon import DaemonStatusResult
+from claude_server.protocol._lifecycle import InitializeParams, InitializeResult
+from claude_server.protocol._session import (
+    SessionAttachParams,
+    SessionAttachResult,
+    SessionCancelParams,
+    SessionNewParams,
+    SessionNewResult,
+    SessionPromptParams,
+    SessionPromptResult,
+)
+from claude_server.protocol._updates import SessionUpdateParams
+
+Direction = Literal["client_to_daemon", "daemon_to_client"]
+Kind = Literal["request", "notification"]
+
+
+class CancelRequestParams(WireModel):
+    """Params of LSP's ``$/cancelRequest``."""
+
+    id: int | str
+
+
+@dataclass(frozen=True, slots=True)
+class MethodSpec:
+    """One method of the protocol."""
+
+    name: str
+    direction: Direction
+    kind: Kind
+    params: type[WireModel] | None
+    """``None``: the method takes no params."""
+    result: type[WireModel] | None
+    """``None`` for notifications, and for requests whose result is ``null``."""
+    summary: str
+    lsp: bool = False
+    """Defined by LSP (served with LSP's semantics), not by claude-py."""
+
+
+def _request(
+    name: str, params: type[WireModel] | None, result: type[WireModel] | None, summary: str
+) -> MethodSpec:
+    return MethodSpec(name, "client_to_daemon", "request", params, result, summary)
+
+
+METHODS: dict[str, MethodSpec] = {
+    spec.name: spec
+    for spec in (
+        MethodSpec(
+            "initialize",
+            "client_to_daemon",
+            "request",
+            InitializeParams,
+            InitializeResult,
+            "Open the connection: exchange capabilities (and present the token over TCP).",
+            lsp=True,
+        ),
+        MethodSpec(
+            "initialized",
+            "client_to_daemon",
+            "notification",
+            Empty,
+            None,
+            "The client has read the initialize result.",
+            lsp=True,
+        ),
+        MethodSpec(
+            "shutdown",
+            "client_to_daemon",
+            "request",
+            None,
+            None,
+            "The client is about to leave; no more requests except exit.",
+            lsp=True,
+        ),
+        MethodSpec(
+            "exit",
+            "client_to_daemon",
+            "notification",
+            None,
+            None,
+            "Close this connection (over stdio: stop the daemon).",
+            lsp=True,
+        ),
+        MethodSpec(
+            "$/cancelRequest",
+            "client_to_daemon",
+            "notification",
+            CancelRequestParams,
+            None,
+            "Cancel a running request; it answers with error -32800.",
+            lsp=True,
+        ),
+        _request(
+            "daemon/status",
+            Empty,
+            DaemonStatusResult,
+            "Version, pid, uptime, connections and live sessions.",
+        ),
+        _request("session/new", SessionNewParams, SessionNewResult, "Create a live session."),
+        _request(
+            "session/prompt",
+            SessionPromptParams,
+            SessionPromptResult,
+            "Run one turn; updates stream while it runs; the result comes when it ends.",
+        ),
+        MethodSpec(
+            "session/cancel",
+            "client_to_daemon",
+            "notification",
+            SessionCancelParams,
+            None,
+            "Stop the session's running turn (its prompt request ends with stopReason cancelled).",
+        ),
+        _request(
+            "session/attach",
+            SessionAttachParams,
+            SessionAttachResult,
+            "Watch a live session; replays missed updates first when sinceSeq is given.",
+        ),
+        MethodSpec(
+            "session/update",
+            "daemon_to_client",
+            "notification",
+            SessionUpdateParams,
+            None,
+            "Something happened in a session this connection created or attached to.",
+        ),
+    )
+}
+"""Every method of the protocol, by name."""

@@ -1,0 +1,103 @@
+"""Session requests: create, prompt, cancel, attach."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from claude_server.protocol._base import WireModel
+
+SessionId = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class SessionNewParams(WireModel):
+    """Params of ``session/new``."""
+
+    cwd: Annotated[str, Field(min_length=1)]
+    """Absolute path of the project directory the session works in."""
+    model: str | None = None
+    """Model id or alias; the daemon's default when absent."""
+
+
+class SessionNewResult(WireModel):
+    """Result of ``session/new``."""
+
+    session_id: str
+    model: str
+
+
+class TextPromptBlock(WireModel):
+    """Text typed by the user."""
+
+    type: Literal["text"] = "text"
+    text: str
+
+
+PromptBlock = TextPromptBlock
+"""A block of a prompt (more kinds, such as images, come later)."""
+
+
+class SessionPromptParams(WireModel):
+    """Params of ``session/prompt``."""
+
+    session_id: SessionId
+    prompt: Annotated[list[PromptBlock], Field(min_length=1)]
+
+
+class Usage(WireModel):
+    """Token counts."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_creation_input_tokens: int = 0
+    cache_read_input_tokens: int = 0
+
+
+StopReason = Literal[
+    "end_turn",
+    "max_tokens",
+    "stop_sequence",
+    "tool_use",
+    "pause_turn",
+    "refusal",
+    "model_context_window_exceeded",
+    "max_turns",
+    "cancelled",
+    "error",
+]
+"""Why a turn ended: the model's stop reason, or ``max_turns``, ``cancelled``, ``error``."""
+
+
+class SessionPromptResult(WireModel):
+    """Result of ``session/prompt``: sent when the turn has ended."""
+
+    stop_reason: StopReason
+    usage: Usage
+
+
+class SessionCancelParams(WireModel):
+    """Params of the ``session/cancel`` notification."""
+
+    session_id: SessionId
+
+
+class SessionAttachParams(WireModel):
+    """Params of ``session/attach``."""
+
+    session_id: SessionId
+    since_seq: Annotated[int, Field(ge=0)] | None = None
+    """Replay the updates after this ``seq`` before the response; ``0`` replays all."""
+
+
+class SessionAttachResult(WireModel):
+    """Result of ``session/attach``."""
+
+    session_id: str
+    cwd: str
+    model: str
+    last_seq: int
+    """The ``seq`` of the newest update at attach time; later updates follow live."""
+    replayed: int
+    """How many updates were replayed before this result."""
+    busy: bool

@@ -1,0 +1,199 @@
+"""pygls's LSP protocol, hardened for a daemon that many clients share.
+
+What this adds to pygls:
+
+* every JSON-RPC 2.0 error case is answered (pygls only logs parse errors and invalid requests);
+* requests before a successful ``initialize`` get -32002, requests after ``shutdown`` -32600;
+* ``initialize`` checks the TCP token and advertises our capabilities under ``experimental``;
+* ``exit`` ends this connection, not the whole process (unless the connection is stdio);
+* expected errors are answered without a traceback in the log or in the reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Generator
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInternalError,
+    JsonRpcInvalidParams,
+    JsonRpcRequestCancelled,
+)
+from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.protocol.json_rpc import MsgId
+
+from claude_server.errors import RPC_NOT_INITIALIZED
+
+if TYPE_CHECKING:
+    from claude_server.rpc._connection import Connection
+
+log = logging.getLogger(__name__)
+
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+
+# Messages a client may send before initialize has succeeded.
+_BEFORE_INIT = frozenset({"initialize", "exit", "$/cancelRequest"})
+
+
+class DaemonProtocol(LanguageServerProtocol):
+    """One connection's JSON-RPC endpoint."""
+
+    connection: Connection
+
+    # -- incoming ---------------------------------------------------------------------------
+
+    def handle_body(self, body: bytes) -> None:
+        """Handle one framed message body, answering every malformed case."""
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            self.send_error(None, PARSE_ERROR, f"Parse error: {exc}")
+            return
+        if isinstance(data, list):
+            # LSP framing carries one message per frame; batches are not part of this protocol.
+            self.send_error(
+                None, INVALID_REQUEST, "Invalid Request: batch requests are not supported"
+            )
+            return
+        if not isinstance(data, dict):
+            self.send_error(
+                None, INVALID_REQUEST, "Invalid Request: a message must be a JSON object"
+            )
+            return
+        message = self._check_envelope(data)
+        if message is None:
+            return
+        method = message.get("method")
+        msg_id = message.get("id")
+        if method is not None and not self._admit(method, msg_id):
+            return
+        try:
+            structured = self.structure_message(message)
+        except JsonRpcInvalidParams as exc:
+            if msg_id is not None and method is not None:
+                self.send_error(msg_id, exc.code, f"Invalid params for {method}: {exc.__cause__}")
+            return
+        except JsonRpcException:
+            log.exception("could not read message %s", method)
+            if msg_id is not None and method is not None:
+                self.send_error(
+                    msg_id, JsonRpcInternalError.CODE, "Internal error reading the message"
+                )
+            return
+        self.handle_message(structured)
+
+    def _check_envelope(self, data: dict[str, Any]) -> dict[str, Any] | None:
+        msg_id = data.get("id")
+        id_ok = "id" not in data or (
+            isinstance(msg_id, (str, int)) and not isinstance(msg_id, bool)
+        )
+        reply_id = msg_id if id_ok else None
+        if data.get("jsonrpc") != "2.0":
+            self.send_error(reply_id, INVALID_REQUEST, 'Invalid Request: "jsonrpc" must be "2.0"')
+            return None
+        if not id_ok:
+            self.send_error(
+                None, INVALID_REQUEST, "Invalid Request: id must be a string or an integer"
+            )
+            return None
+        if "method" in data:
+            method = data["method"]
+            if not isinstance(method, str) or not method:
+                self.send_error(
+                    reply_id, INVALID_REQUEST, "Invalid Request: method must be a string"
+                )
+                return None
+            params = data.get("params")
+            if params is not None and not isinstance(params, (dict, list)):
+                self.send_error(
+                    reply_id,
+                    INVALID_REQUEST,
+                    "Invalid Request: params must be an object or an array",
+                )
+                return None
+            clean: dict[str, Any] = {"jsonrpc": "2.0", "method": method, "params": params}
+            if "id" in data:
+                clean["id"] = msg_id
+            return clean
+        if "id" in data and ("result" in data) != ("error" in data):
+            return data  # a response to one of our requests
+        self.send_error(reply_id, INVALID_REQUEST, "Invalid Request: no method, result or error")
+        return None
+
+    def _admit(self, method: str, msg_id: MsgId | None) -> bool:
+        conn = self.connection
+        if not conn.initialized and method not in _BEFORE_INIT:
+            if msg_id is not None:
+                self.send_error(
+                    msg_id, RPC_NOT_INITIALIZED, f"{method}: the connection is not initialized"
+                )
+            return False
+        if self._shutdown and method != "exit":
+            if msg_id is not None:
+                self.send_error(msg_id, INVALID_REQUEST, f"{method}: shutdown was requested")
+            return False
+        return True
+
+    # -- outgoing ---------------------------------------------------------------------------
+
+    def send_error(
+        self, msg_id: MsgId | None, code: int, message: str, data: Any | None = None
+    ) -> None:
+        """Send an error response (``id`` null when the request's id could not be read)."""
+        error: dict[str, Any] = {"code": code, "message": message}
+        if data is not None:
+            error["data"] = data
+        self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": error})
+
+    def _serialize_message(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            return data
+        return super()._serialize_message(data)
+
+    def _send_handler_result(self, future: Future[Any], *, msg_id: MsgId) -> None:
+        # Replaces pygls's version: expected errors are logged in one line, and an unexpected
+        # one is logged with its traceback but answered with a plain message only.
+        self._request_futures.pop(msg_id, None)
+        if future.cancelled():
+            exc: BaseException | None = JsonRpcRequestCancelled(f"request {msg_id} was cancelled")
+        else:
+            exc = future.exception()
+        if exc is None:
+            self._send_response(msg_id, result=future.result())
+        elif isinstance(exc, JsonRpcException):
+            log.info("request %s failed: %s %s", msg_id, exc.code, exc.message)
+            self.send_error(msg_id, exc.code, exc.message, exc.data)
+        elif isinstance(exc, asyncio.CancelledError):
+            self.send_error(msg_id, JsonRpcRequestCancelled.CODE, f"request {msg_id} was cancelled")
+        else:
+            log.error("request %s failed", msg_id, exc_info=exc)
+            self.send_error(
+                msg_id, JsonRpcInternalError.CODE, "Internal error; the daemon's log has details"
+            )
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(
+        self, params: types.InitializeParams
+    ) -> Generator[Any, Any, types.InitializeResult]:
+        """Check the token, run pygls's initialize, then add our capabilities."""
+        raw = self._converter.unstructure(params, types.InitializeParams)
+        self.connection.begin_initialize(raw)
+        result: types.InitializeResult = yield from super().lsp_initialize(params)
+        result.capabilities.experimental = self.connection.experimental_capabilities()
+        self.connection.initialized = True
+        return result
+
+    @lsp_method(types.EXIT)
+    def lsp_exit(self, *args: Any) -> Generator[Any, Any, None]:
+        """End this connection; over stdio that ends the daemon too."""
+        self.connection.request_close(exit_code=0 if self._shutdown else 1)
+        yield from ()

@@ -1,0 +1,57 @@
+"""Running the daemon: listeners, stdio, signals and an orderly stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+
+from claude_server.config import token_path
+from claude_server.rpc._core import DaemonCore
+from claude_server.rpc._transports import ListenAddress, SocketListener, serve_stdio, write_token
+
+log = logging.getLogger(__name__)
+
+
+def announce(text: str) -> None:
+    """A status line for whoever started the daemon (stderr; stdout may be the protocol)."""
+    sys.stderr.write(f"claude-py-server: {text}\n")
+    sys.stderr.flush()
+
+
+async def run_daemon(core: DaemonCore, addresses: list[ListenAddress], stdio: bool) -> int:
+    """Serve until stopped: by a signal, or (with stdio) when the stdio client leaves."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    if any(a.kind == "tcp" for a in addresses):
+        core.tcp_token = write_token(token_path())
+    listeners = [SocketListener(core, a) for a in addresses]
+    exit_code = 0
+    try:
+        for listener in listeners:
+            await listener.start()
+            announce(f"listening on {listener.description}")
+        waiters: set[asyncio.Task[object]] = {asyncio.create_task(stop.wait())}
+        stdio_task: asyncio.Task[int] | None = None
+        if stdio:
+            stdio_task = asyncio.create_task(serve_stdio(core))
+            waiters.add(stdio_task)
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        if stdio_task is not None and stdio_task.done():
+            exit_code = stdio_task.result()
+        for task in waiters:
+            task.cancel()
+    finally:
+        for listener in listeners:
+            await listener.close()
+        await core.sessions.close()
+        if core.tcp_token is not None:
+            with contextlib.suppress(FileNotFoundError):
+                token_path().unlink()
+        log.info("daemon stopped")
+    return exit_code

@@ -1,0 +1,75 @@
+"""Engine events to wire updates: the only place the two vocabularies meet."""
+
+from __future__ import annotations
+
+from claude_server import protocol as p
+from claude_server.model import (
+    AgentTextEvent,
+    AgentThoughtEvent,
+    ErrorEvent,
+    RetryingEvent,
+    SessionEvent,
+    TurnCompletedEvent,
+    TurnStartedEvent,
+    Usage,
+    UsageEvent,
+    UserMessageEvent,
+)
+
+_STOP_REASONS = frozenset(
+    {
+        "end_turn",
+        "max_tokens",
+        "stop_sequence",
+        "tool_use",
+        "pause_turn",
+        "refusal",
+        "model_context_window_exceeded",
+        "max_turns",
+        "cancelled",
+        "error",
+    }
+)
+
+
+def wire_usage(usage: Usage) -> p.Usage:
+    """Usage in the protocol's shape."""
+    return p.Usage(
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        cache_creation_input_tokens=usage.cache_creation_input_tokens,
+        cache_read_input_tokens=usage.cache_read_input_tokens,
+    )
+
+
+def wire_stop_reason(reason: str) -> p.StopReason:
+    """A stop reason the protocol knows; an unknown one from a newer API counts as end_turn."""
+    return reason if reason in _STOP_REASONS else "end_turn"  # type: ignore[return-value]
+
+
+def to_update(event: SessionEvent) -> p.SessionUpdate:
+    """The ``update`` member of the ``session/update`` that reports ``event``."""
+    match event:
+        case AgentTextEvent(text=text):
+            return p.AgentMessageChunkUpdate(text=text)
+        case AgentThoughtEvent(text=text):
+            return p.AgentThoughtChunkUpdate(text=text)
+        case UserMessageEvent(text=text):
+            return p.UserMessageUpdate(text=text)
+        case TurnStartedEvent(turn_id=turn_id):
+            return p.TurnStartedUpdate(turn_id=turn_id)
+        case TurnCompletedEvent(turn_id=turn_id, stop_reason=reason, usage=usage):
+            return p.TurnCompletedUpdate(
+                turn_id=turn_id, stop_reason=wire_stop_reason(reason), usage=wire_usage(usage)
+            )
+        case UsageEvent(turn=turn, total=total):
+            return p.UsageUpdate(turn=wire_usage(turn), total=wire_usage(total))
+        case RetryingEvent():
+            return p.RetryingUpdate(
+                attempt=event.attempt,
+                max_attempts=event.max_attempts,
+                delay_seconds=event.delay,
+                reason=event.reason,
+            )
+        case ErrorEvent(code=code, message=message, retryable=retryable):
+            return p.ErrorUpdate(code=code, message=message, retryable=retryable)

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: starting real daemons and talking to them."""
