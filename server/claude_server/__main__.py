@@ -12,11 +12,18 @@ from claude_server import __version__
 from claude_server._logging import setup_logging
 from claude_server.auth import resolve_credential
 from claude_server.config import data_dir, ensure_private_dir, env_settings, log_dir
-from claude_server.engine import SessionManager
+from claude_server.engine import EngineDeps, SessionManager
 from claude_server.errors import ClaudePyError
 from claude_server.model import Provider
 from claude_server.provider import AnthropicProvider
-from claude_server.rpc import DaemonCore, ListenAddress, announce, loopback, run_daemon
+from claude_server.rpc import (
+    DaemonCore,
+    ListenAddress,
+    RpcBridge,
+    announce,
+    loopback,
+    run_daemon,
+)
 
 log = logging.getLogger("claude_server")
 
@@ -71,10 +78,14 @@ def main(argv: list[str] | None = None) -> int:
     for address in addresses:
         if address.kind == "tcp" and not loopback(address.host):
             log.warning("TCP listener on non-loopback address %s (token required)", address.host)
-    sessions = SessionManager(
-        default_provider, default_model=settings.model, max_tokens=settings.max_tokens
+    deps = EngineDeps(
+        provider_factory=default_provider,
+        default_model=settings.model,
+        max_tokens=settings.max_tokens,
     )
+    sessions = SessionManager(deps)
     core = DaemonCore(sessions, home)
+    deps.bridge = RpcBridge(core)
     stdio = args.stdio or not addresses
     log.info("claude-py-server %s starting (pid %d)", __version__, os.getpid())
     try:

@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from fake_anthropic import FakeAnthropic, Turn
+from support import without_cache_control
 from support.daemon import daemon_env, stdio_daemon
 
 ANSWER = "Hello! I am the fake model, streaming in small pieces so there are many chunks."
@@ -42,7 +43,7 @@ async def test_prompt_streams_text_with_contiguous_seq(home: Path, fake: FakeAnt
         assert request.path == "/v1/messages"
         assert request.body is not None
         assert request.body["stream"] is True
-        assert request.body["messages"] == [
+        assert without_cache_control(request.body["messages"]) == [
             {"role": "user", "content": [{"type": "text", "text": "hi"}]}
         ]
         assert request.headers["x-api-key"] == "sk-ant-test"
@@ -82,7 +83,9 @@ async def test_second_conversation_turn_sends_history(home: Path, fake: FakeAnth
         body = fake.requests[-1].body
         assert body is not None
         assert [m["role"] for m in body["messages"]] == ["user", "assistant", "user"]
-        assert body["messages"][1]["content"] == [{"type": "text", "text": "first answer"}]
+        assert without_cache_control(body["messages"][1]["content"]) == [
+            {"type": "text", "text": "first answer"}
+        ]
 
 
 async def test_exit_without_shutdown_exits_nonzero(home: Path) -> None:

@@ -85,7 +85,7 @@ def test_doc_update_examples_validate_and_kinds_match() -> None:
     schema_kinds = {
         ref["properties"]["kind"]["const"]
         for ref in json.loads(protocol_schema_json())["$defs"].values()
-        if "kind" in ref.get("properties", {})
+        if "const" in ref.get("properties", {}).get("kind", {})
     }
     assert schema_kinds == set(UPDATE_KINDS)
 

@@ -19,6 +19,21 @@ EXAMPLES: list[m.SessionEvent] = [
     m.UsageEvent(turn=USAGE, total=USAGE + USAGE),
     m.RetryingEvent(attempt=1, max_attempts=3, delay=0.5, reason="overloaded"),
     m.ErrorEvent(code="api_error", message="bad", retryable=False),
+    m.ToolCallEvent("tu1", "Read", "Read /x", "read", {"file_path": "/x"}),
+    m.ToolCallUpdateEvent("tu1", "in_progress", progress="reading"),
+    m.ToolCallUpdateEvent(
+        "tu1",
+        "completed",
+        content=(
+            m.DiffDisplay("/x", "a", "b"),
+            m.TerminalDisplay("out", 0),
+            m.TextDisplay("done"),
+        ),
+    ),
+    m.PlanEvent(({"content": "step", "status": "pending", "activeForm": "Stepping"},)),
+    m.ModeChangedEvent("plan"),
+    m.ModelChangedEvent("claude-haiku-4-5"),
+    m.PermissionResolvedEvent("r1", "tu1", "allowed", "allow_once"),
 ]
 
 
@@ -34,6 +49,15 @@ def test_every_event_translates_to_a_valid_update_and_all_kinds_appear() -> None
         assert SessionUpdateParams.model_validate(wire).update == update
         kinds.add(wire["update"]["kind"])
     assert kinds == set(UPDATE_KINDS)
+
+
+def test_tool_content_shapes() -> None:
+    wire = to_update(EXAMPLES[10]).to_wire()
+    assert wire["content"] == [
+        {"type": "diff", "path": "/x", "oldText": "a", "newText": "b"},
+        {"type": "terminal", "output": "out", "exitCode": 0},
+        {"type": "text", "text": "done"},
+    ]
 
 
 def test_usage_is_camel_case_on_the_wire() -> None:

@@ -1,11 +1,35 @@
 """The agent engine: live sessions and the loop that runs their turns.
 
 The engine reports through :mod:`claude_server.model` events and never imports a transport or UI
-library.
+library; it reaches users through a :class:`ClientBridge` that the rpc layer implements.
 """
 
+from claude_server.engine._bridge import (
+    ClientBridge,
+    NoClients,
+    PermissionAnswer,
+    PermissionChoice,
+    PermissionRequest,
+)
+from claude_server.engine._deps import CheckerFactory, EngineDeps, ProviderFactory
+from claude_server.engine._executor import ToolSet
 from claude_server.engine._manager import SessionManager
-from claude_server.engine._session import LiveSession, ProviderFactory
+from claude_server.engine._session import PERMISSION_MODES, LiveSession
 from claude_server.engine._turn import TurnConfig, TurnOutcome
 
-__all__ = ["LiveSession", "ProviderFactory", "SessionManager", "TurnConfig", "TurnOutcome"]
+__all__ = [
+    "PERMISSION_MODES",
+    "CheckerFactory",
+    "ClientBridge",
+    "EngineDeps",
+    "LiveSession",
+    "NoClients",
+    "PermissionAnswer",
+    "PermissionChoice",
+    "PermissionRequest",
+    "ProviderFactory",
+    "SessionManager",
+    "ToolSet",
+    "TurnConfig",
+    "TurnOutcome",
+]

@@ -6,13 +6,29 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
+from claude_server.engine._context import CallContext
+from claude_server.engine._deps import EngineDeps
+from claude_server.engine._executor import ExecEnv, interrupted_results
+from claude_server.engine._prompt import build_system_prompt, git_summary
 from claude_server.engine._turn import TurnConfig, TurnOutcome, TurnState, run_turn
-from claude_server.errors import ClaudePyError, InternalError, SessionBusyError
+from claude_server.errors import (
+    ClaudePyError,
+    InternalError,
+    ProtocolViolationError,
+    SessionBusyError,
+)
 from claude_server.model import (
+    AssistantMessage,
     ErrorEvent,
     Message,
+    MessageCompleted,
+    ModeChangedEvent,
+    ModelChangedEvent,
+    ModelRequest,
+    PermissionChecker,
     Provider,
     SessionEvent,
     TextBlock,
@@ -25,34 +41,27 @@ from claude_server.sessions import EventLog
 
 log = logging.getLogger(__name__)
 
-ProviderFactory = Callable[[], Provider]
-"""Builds the provider a session talks to; raises an ``AuthError`` when no credential is set."""
+PERMISSION_MODES = ("default", "acceptEdits", "plan", "bypassPermissions")
 
 
 class LiveSession:
     """A conversation held in memory by the daemon; the only writer of its history."""
 
-    def __init__(
-        self,
-        session_id: str,
-        cwd: str,
-        config: TurnConfig,
-        provider_factory: ProviderFactory,
-    ) -> None:
+    def __init__(self, session_id: str, cwd: str, model: str, mode: str, deps: EngineDeps) -> None:
         self.session_id = session_id
         self.cwd = cwd
-        self.config = config
+        self.model = model
+        self.mode = mode
+        self.deps = deps
         self.log = EventLog()
         self.messages: list[Message] = []
         self.total_usage = Usage()
-        self._provider_factory = provider_factory
+        self.allow_rules: list[str] = []
+        """Rules the user allowed "always" during this session."""
+        self.tool_state: dict[str, Any] = {}
+        self._tools = deps.tools() if deps.tools is not None else None
         self._provider: Provider | None = None
         self._turn: asyncio.Task[TurnOutcome] | None = None
-
-    @property
-    def model(self) -> str:
-        """The model this session asks."""
-        return self.config.model
 
     @property
     def busy(self) -> bool:
@@ -62,6 +71,22 @@ class LiveSession:
     def emit(self, event: SessionEvent) -> int:
         """Record an event and tell the watchers."""
         return self.log.append(event)
+
+    def set_mode(self, mode: str) -> None:
+        """Switch the permission mode; takes effect for the next tool call."""
+        if mode not in PERMISSION_MODES:
+            raise ProtocolViolationError(
+                f"unknown permission mode {mode!r}; expected one of {', '.join(PERMISSION_MODES)}"
+            )
+        if mode != self.mode:
+            self.mode = mode
+            self.emit(ModeChangedEvent(mode))
+
+    def set_model(self, model: str) -> None:
+        """Switch the model for the next turn."""
+        if model != self.model:
+            self.model = model
+            self.emit(ModelChangedEvent(model))
 
     async def prompt(self, text: str) -> TurnOutcome:
         """Run one turn for ``text`` and return how it ended.
@@ -88,9 +113,8 @@ class LiveSession:
 
     def cancel(self) -> bool:
         """Stop the running turn; ``False`` when none runs."""
-        if not self.busy:
+        if self._turn is None or self._turn.done():
             return False
-        assert self._turn is not None
         self._turn.cancel()
         return True
 
@@ -104,6 +128,8 @@ class LiveSession:
             await self._provider.aclose()
             self._provider = None
 
+    # -- the turn ---------------------------------------------------------------------------
+
     async def _run(self, text: str) -> TurnOutcome:
         turn_id = uuid.uuid4().hex[:12]
         self.emit(TurnStartedEvent(turn_id=turn_id))
@@ -112,11 +138,18 @@ class LiveSession:
         state = TurnState()
         try:
             provider = self._get_provider()
+            config = TurnConfig(
+                model=self.model,
+                max_tokens=self.deps.max_tokens,
+                system=await self._system_prompt(),
+                max_turns=self.deps.max_turns,
+            )
+            env = self._exec_env() if self._tools is not None else None
             outcome = await run_turn(
-                self.messages, provider, self.config, self.emit, state, self._add_usage
+                self.messages, provider, config, self.emit, state, self._add_usage, env
             )
         except asyncio.CancelledError:
-            self._keep_partial(state)
+            self._record_interruption(state)
             self.emit(TurnCompletedEvent(turn_id, "cancelled", state.usage))
             # The turn task ends normally so the caller gets a result, not an exception.
             return TurnOutcome(stop_reason="cancelled", usage=state.usage)
@@ -131,14 +164,79 @@ class LiveSession:
         self.emit(TurnCompletedEvent(turn_id, outcome.stop_reason, outcome.usage))
         return outcome
 
+    async def _system_prompt(self) -> str:
+        cwd = Path(self.cwd)
+        git = await git_summary(cwd) if self.deps.git_status else None
+        return build_system_prompt(cwd, model=self.model, memory=self.deps.memory(cwd), git=git)
+
+    def _exec_env(self) -> ExecEnv:
+        assert self._tools is not None
+        return ExecEnv(
+            session_id=self.session_id,
+            tools=self._tools,
+            checker=self._checker,
+            bridge=self.deps.bridge,
+            emit=self.emit,
+            make_context=self._call_context,
+            remember_rule=self._remember_rule,
+            headless_allows=self.deps.headless_allows,
+        )
+
+    def _checker(self) -> PermissionChecker:
+        if self.deps.checker_factory is None:
+            raise InternalError("tools are enabled but no permission checker was configured")
+        return self.deps.checker_factory(Path(self.cwd), self.mode, list(self.allow_rules))
+
+    def _call_context(self, tool_call_id: str) -> CallContext:
+        return CallContext(
+            cwd=Path(self.cwd),
+            session_id=self.session_id,
+            state=self.tool_state,
+            tool_call_id=tool_call_id,
+            emit=self.emit,
+            bridge=self.deps.bridge,
+            set_mode=self.set_mode,
+            side_request=self._side_request,
+        )
+
+    def _remember_rule(self, tool_name: str, tool_input: dict[str, Any]) -> None:
+        rule = self.deps.suggest_rule(tool_name, tool_input)
+        self.allow_rules.append(rule)
+        try:
+            self.deps.save_rule(Path(self.cwd), rule)
+        except (OSError, ClaudePyError) as exc:
+            # The rule still applies for this session; the user learns it was not saved.
+            self.emit(ErrorEvent("config_invalid", f"could not save the rule {rule}: {exc}"))
+
+    async def _side_request(
+        self,
+        prompt: str,
+        *,
+        system: str | None = None,
+        server_tools: list[dict[str, Any]] | None = None,
+        small: bool = True,
+    ) -> AssistantMessage:
+        request = ModelRequest(
+            model=self.deps.small_model if small else self.model,
+            messages=[Message.user_text(prompt)],
+            max_tokens=4096,
+            system=system,
+            tools=list(server_tools or []),
+        )
+        async for event in self._get_provider().stream(request):
+            if isinstance(event, MessageCompleted):
+                self._add_usage(event.message.usage)
+                return event.message
+        raise InternalError("the side request ended without a message")
+
     def _fail(self, turn_id: str, state: TurnState, exc: ClaudePyError) -> None:
-        self._keep_partial(state)
+        self._record_interruption(state)
         self.emit(ErrorEvent(code=exc.code, message=exc.message, retryable=exc.retryable))
         self.emit(TurnCompletedEvent(turn_id, "error", state.usage))
 
     def _get_provider(self) -> Provider:
         if self._provider is None:
-            self._provider = self._provider_factory()
+            self._provider = self.deps.provider_factory()
         return self._provider
 
     def _add_usage(self, usage: Usage) -> Usage:
@@ -153,9 +251,13 @@ class LiveSession:
         else:
             self.messages.append(Message.user_text(text))
 
-    def _keep_partial(self, state: TurnState) -> None:
-        # Keep what the user already saw of an interrupted answer, so the conversation matches
-        # the screen; unfinished tool calls are dropped (they never ran).
+    def _record_interruption(self, state: TurnState) -> None:
+        # Keep the conversation valid and true to what the user saw: every stored tool call
+        # gets a result, and the visible part of an interrupted answer is kept as text.
+        if state.pending_calls:
+            results = interrupted_results(state.pending_calls, state.calls)
+            self.messages.append(Message(role="user", content=list(results)))
+            state.pending_calls = []
         partial = "".join(state.partial_text)
         if partial and self.messages and self.messages[-1].role == "user":
             self.messages.append(Message(role="assistant", content=[TextBlock(text=partial)]))

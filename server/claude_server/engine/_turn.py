@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from claude_server.engine._executor import CallsState, ExecEnv, run_tool_calls
 from claude_server.model import (
     AgentTextEvent,
     AgentThoughtEvent,
@@ -16,7 +17,6 @@ from claude_server.model import (
     RetryingEvent,
     SessionEvent,
     StreamRetrying,
-    TextBlock,
     TextDelta,
     ThinkingDelta,
     ToolResultBlock,
@@ -35,6 +35,9 @@ class TurnState:
     usage: Usage = field(default_factory=Usage)
     partial_text: list[str] = field(default_factory=list)
     """Text streamed in the response being received (cleared when it completes)."""
+    pending_calls: list[ToolUseBlock] = field(default_factory=list)
+    """Tool calls of the stored response whose results are not in the conversation yet."""
+    calls: CallsState = field(default_factory=CallsState)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,27 +66,58 @@ async def run_turn(
     emit: Emit,
     state: TurnState,
     session_usage: Callable[[Usage], Usage],
+    tools: ExecEnv | None = None,
 ) -> TurnOutcome:
     """Drive the model until it stops asking for tools; ``messages`` grows in place.
 
     ``session_usage`` adds a response's usage to the session's total and returns the new total.
     """
+    definitions = tools.tools.definitions() if tools is not None else []
     for _ in range(config.max_turns):
         request = ModelRequest(
             model=config.model,
             messages=list(messages),
             max_tokens=config.max_tokens,
             system=config.system,
+            tools=definitions,
         )
         response = await _stream_one(provider, request, emit, state)
         state.usage = state.usage + response.usage
         emit(UsageEvent(turn=state.usage, total=session_usage(response.usage)))
-        messages.append(response.as_message())
         stop = response.stop_reason or "end_turn"
-        if stop != "tool_use":
+        stored = _storable(response, stop)
+        if stored.content:
+            messages.append(stored)
+        calls = [b for b in stored.content if isinstance(b, ToolUseBlock)]
+        if not calls:
             return TurnOutcome(stop_reason=stop, usage=state.usage)
-        messages.append(Message(role="user", content=_unavailable_tools(response)))
+        state.pending_calls = calls
+        state.calls = CallsState()
+        if tools is None:
+            results = [_no_tools_result(call) for call in calls]
+        else:
+            results = await run_tool_calls(calls, tools, state.calls)
+        messages.append(Message(role="user", content=list(results)))
+        state.pending_calls = []
     return TurnOutcome(stop_reason="max_turns", usage=state.usage)
+
+
+def _storable(response: AssistantMessage, stop: str) -> Message:
+    # Tool calls only run when the model stopped to use them; a call cut off by max_tokens
+    # (or any other stop) would leave a tool_use without a result, which the API rejects on
+    # the next request, so it is not kept.
+    message = response.as_message()
+    if stop != "tool_use":
+        message.content = [b for b in message.content if not isinstance(b, ToolUseBlock)]
+    return message
+
+
+def _no_tools_result(call: ToolUseBlock) -> ToolResultBlock:
+    return ToolResultBlock(
+        tool_use_id=call.id,
+        content=f"Error: no tool named {call.name!r} is available.",
+        is_error=True,
+    )
 
 
 async def _stream_one(
@@ -104,17 +138,3 @@ async def _stream_one(
             state.partial_text.clear()
             return event.message
     raise RuntimeError("provider stream ended without a complete message")
-
-
-def _unavailable_tools(response: AssistantMessage) -> list[TextBlock | ToolResultBlock]:
-    # No tool is registered yet, so every call is answered as an unknown tool; the model is told
-    # plainly and can carry on without it.
-    return [
-        ToolResultBlock(
-            tool_use_id=block.id,
-            content=f"Error: no tool named {block.name!r} is available.",
-            is_error=True,
-        )
-        for block in response.content
-        if isinstance(block, ToolUseBlock)
-    ]

@@ -7,8 +7,10 @@ transport-neutral on purpose: a test or another front end can consume them direc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Literal
 
 from claude_server.model._message import Usage
+from claude_server.model._tool import ToolDisplay
 
 
 @dataclass(slots=True, frozen=True)
@@ -75,6 +77,59 @@ class ErrorEvent:
     retryable: bool = False
 
 
+@dataclass(slots=True, frozen=True)
+class ToolCallEvent:
+    """The model asked for a tool call (status pending)."""
+
+    tool_call_id: str
+    tool_name: str
+    title: str
+    kind: Literal["read", "edit", "execute", "other"]
+    input: dict[str, Any]
+    parent_tool_call_id: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class ToolCallUpdateEvent:
+    """A tool call changed status or produced output."""
+
+    tool_call_id: str
+    status: Literal["pending", "in_progress", "completed", "failed"]
+    content: tuple[ToolDisplay, ...] = ()
+    progress: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class PlanEvent:
+    """The session's task list (every entry: content, status, activeForm)."""
+
+    entries: tuple[dict[str, Any], ...]
+
+
+@dataclass(slots=True, frozen=True)
+class ModeChangedEvent:
+    """The permission mode changed."""
+
+    mode: str
+
+
+@dataclass(slots=True, frozen=True)
+class ModelChangedEvent:
+    """The session's model changed."""
+
+    model: str
+
+
+@dataclass(slots=True, frozen=True)
+class PermissionResolvedEvent:
+    """A permission question was answered or withdrawn."""
+
+    request_id: str
+    tool_call_id: str
+    outcome: Literal["allowed", "rejected", "cancelled"]
+    option_id: str | None = None
+
+
 SessionEvent = (
     UserMessageEvent
     | AgentTextEvent
@@ -84,5 +139,11 @@ SessionEvent = (
     | UsageEvent
     | RetryingEvent
     | ErrorEvent
+    | ToolCallEvent
+    | ToolCallUpdateEvent
+    | PlanEvent
+    | ModeChangedEvent
+    | ModelChangedEvent
+    | PermissionResolvedEvent
 )
 """Any event of a live session."""

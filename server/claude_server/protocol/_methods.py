@@ -17,6 +17,15 @@ from claude_server.protocol._session import (
     SessionPromptParams,
     SessionPromptResult,
 )
+from claude_server.protocol._tools import (
+    AskUserParams,
+    AskUserResult,
+    RequestPermissionParams,
+    RequestPermissionResult,
+    SessionSetModelParams,
+    SessionSetModelResult,
+    SessionSetModeParams,
+)
 from claude_server.protocol._updates import SessionUpdateParams
 
 Direction = Literal["client_to_daemon", "daemon_to_client"]
@@ -125,6 +134,34 @@ METHODS: dict[str, MethodSpec] = {
             SessionAttachParams,
             SessionAttachResult,
             "Watch a live session; replays missed updates first when sinceSeq is given.",
+        ),
+        _request(
+            "session/setMode",
+            SessionSetModeParams,
+            Empty,
+            "Switch the session's permission mode (default, acceptEdits, plan, bypassPermissions).",
+        ),
+        _request(
+            "session/setModel",
+            SessionSetModelParams,
+            SessionSetModelResult,
+            "Switch the session's model; aliases resolve to model ids.",
+        ),
+        MethodSpec(
+            "session/requestPermission",
+            "daemon_to_client",
+            "request",
+            RequestPermissionParams,
+            RequestPermissionResult,
+            "Ask the user whether a tool call may run; the first client to answer decides.",
+        ),
+        MethodSpec(
+            "session/askUser",
+            "daemon_to_client",
+            "request",
+            AskUserParams,
+            AskUserResult,
+            "Ask the user questions for the AskUserQuestion tool; the first answer wins.",
         ),
         MethodSpec(
             "session/update",

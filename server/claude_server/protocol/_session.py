@@ -18,6 +18,8 @@ class SessionNewParams(WireModel):
     """Absolute path of the project directory the session works in."""
     model: str | None = None
     """Model id or alias; the daemon's default when absent."""
+    mode: Literal["default", "acceptEdits", "plan", "bypassPermissions"] | None = None
+    """Permission mode to start in; the settings' default when absent."""
 
 
 class SessionNewResult(WireModel):
@@ -25,6 +27,7 @@ class SessionNewResult(WireModel):
 
     session_id: str
     model: str
+    mode: str
 
 
 class TextPromptBlock(WireModel):
@@ -96,6 +99,7 @@ class SessionAttachResult(WireModel):
     session_id: str
     cwd: str
     model: str
+    mode: str
     last_seq: int
     """The ``seq`` of the newest update at attach time; later updates follow live."""
     replayed: int

@@ -12,6 +12,12 @@ from pydantic import Field
 
 from claude_server.protocol._base import WireModel
 from claude_server.protocol._session import StopReason, Usage
+from claude_server.protocol._tools import (
+    PermissionMode,
+    ToolCallContent,
+    ToolCallInfo,
+    ToolCallStatus,
+)
 
 
 class UserMessageUpdate(WireModel):
@@ -78,6 +84,65 @@ class ErrorUpdate(WireModel):
     retryable: bool = False
 
 
+class ToolCallUpdate(WireModel):
+    """The model asked for a tool call; it starts ``pending``."""
+
+    kind: Literal["tool_call"] = "tool_call"
+    tool_call: ToolCallInfo
+    status: ToolCallStatus = "pending"
+
+
+class ToolCallProgressUpdate(WireModel):
+    """A tool call changed status or produced output."""
+
+    kind: Literal["tool_call_update"] = "tool_call_update"
+    tool_call_id: str
+    status: ToolCallStatus
+    content: list[ToolCallContent] = Field(default_factory=list)
+    """What to show: output text, a diff, terminal output."""
+    progress: str | None = None
+    """A line of live progress while the call runs."""
+
+
+class PlanEntry(WireModel):
+    """One task of the session's task list."""
+
+    content: str
+    status: Literal["pending", "in_progress", "completed"]
+    active_form: str = ""
+
+
+class PlanUpdate(WireModel):
+    """The session's task list changed (the whole list is sent)."""
+
+    kind: Literal["plan"] = "plan"
+    entries: list[PlanEntry]
+
+
+class ModeChangedUpdate(WireModel):
+    """The session's permission mode changed."""
+
+    kind: Literal["mode_changed"] = "mode_changed"
+    mode: PermissionMode
+
+
+class ModelChangedUpdate(WireModel):
+    """The session's model changed."""
+
+    kind: Literal["model_changed"] = "model_changed"
+    model: str
+
+
+class PermissionResolvedUpdate(WireModel):
+    """A permission request was answered (by some client) or withdrawn."""
+
+    kind: Literal["permission_resolved"] = "permission_resolved"
+    request_id: str
+    tool_call_id: str
+    outcome: Literal["allowed", "rejected", "cancelled"]
+    option_id: str | None = None
+
+
 SessionUpdate = Annotated[
     UserMessageUpdate
     | AgentMessageChunkUpdate
@@ -86,7 +151,13 @@ SessionUpdate = Annotated[
     | TurnCompletedUpdate
     | UsageUpdate
     | RetryingUpdate
-    | ErrorUpdate,
+    | ErrorUpdate
+    | ToolCallUpdate
+    | ToolCallProgressUpdate
+    | PlanUpdate
+    | ModeChangedUpdate
+    | ModelChangedUpdate
+    | PermissionResolvedUpdate,
     Field(discriminator="kind"),
 ]
 """Any update."""
@@ -100,6 +171,12 @@ UPDATE_KINDS: tuple[str, ...] = (
     "usage_update",
     "retrying",
     "error",
+    "tool_call",
+    "tool_call_update",
+    "plan",
+    "mode_changed",
+    "model_changed",
+    "permission_resolved",
 )
 """Every ``kind`` of :data:`SessionUpdate`."""
 

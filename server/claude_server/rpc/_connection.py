@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import Callable
 from typing import Any, Literal, Protocol
 
@@ -106,6 +107,7 @@ class Connection:
         self._closing = asyncio.Event()
         self._exit_code = 0
         self._watching: dict[str, tuple[LiveSession, Watcher]] = {}
+        self._outgoing: dict[str, asyncio.Future[Any]] = {}
         self.server = _Server(
             name="claude-py-server",
             version=__version__,
@@ -185,7 +187,31 @@ class Connection:
                 return
             self.protocol.handle_body(body)
 
+    def is_watching(self, session_id: str) -> bool:
+        """Whether this client follows the session's updates."""
+        return session_id in self._watching
+
+    def send_request(self, method: str, params: dict[str, Any]) -> tuple[str, asyncio.Future[Any]]:
+        """Send a daemon-to-client request; the future fails if the client goes away."""
+        msg_id = f"d{uuid.uuid4().hex[:16]}"
+        future = self.protocol.send_request_async(method, params, msg_id=msg_id)
+        self._outgoing[msg_id] = future
+        future.add_done_callback(lambda _f: self._outgoing.pop(msg_id, None))
+        return msg_id, future
+
+    def withdraw_request(self, msg_id: str) -> None:
+        """Tell the client a request is no longer needed (LSP ``$/cancelRequest``)."""
+        future = self._outgoing.pop(msg_id, None)
+        self.protocol._request_futures.pop(msg_id, None)
+        if future is not None and not future.done():
+            future.cancel()
+            self.protocol.notify("$/cancelRequest", {"id": msg_id})
+
     def _cleanup(self) -> None:
+        for future in list(self._outgoing.values()):
+            if not future.done():
+                future.set_exception(ConnectionError("the client disconnected"))
+        self._outgoing.clear()
         for session, watcher in self._watching.values():
             session.log.unsubscribe(watcher)
         self._watching.clear()

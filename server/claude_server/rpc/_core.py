@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,9 +20,16 @@ if TYPE_CHECKING:
 class DaemonCore:
     """One per daemon process; connections come and go around it."""
 
-    def __init__(self, sessions: SessionManager, data_dir: Path) -> None:
+    def __init__(
+        self,
+        sessions: SessionManager,
+        data_dir: Path,
+        resolve_model: Callable[[str], str] = str,
+    ) -> None:
         self.sessions = sessions
         self.data_dir = data_dir
+        self.resolve_model = resolve_model
+        """Turns a model alias (``sonnet``) into a model id."""
         self.tcp_token: str | None = None
         self.connections: dict[int, Connection] = {}
         self._started = time.monotonic()

@@ -6,9 +6,19 @@ from claude_server import protocol as p
 from claude_server.model import (
     AgentTextEvent,
     AgentThoughtEvent,
+    DiffDisplay,
     ErrorEvent,
+    ModeChangedEvent,
+    ModelChangedEvent,
+    PermissionResolvedEvent,
+    PlanEvent,
     RetryingEvent,
     SessionEvent,
+    TerminalDisplay,
+    TextDisplay,
+    ToolCallEvent,
+    ToolCallUpdateEvent,
+    ToolDisplay,
     TurnCompletedEvent,
     TurnStartedEvent,
     Usage,
@@ -47,6 +57,17 @@ def wire_stop_reason(reason: str) -> p.StopReason:
     return reason if reason in _STOP_REASONS else "end_turn"  # type: ignore[return-value]
 
 
+def wire_content(display: ToolDisplay) -> p.ToolCallContent:
+    """A tool's display item in the protocol's shape."""
+    match display:
+        case DiffDisplay(path=path, old_text=old, new_text=new):
+            return p.DiffContent(path=path, old_text=old, new_text=new)
+        case TerminalDisplay(output=output, exit_code=code):
+            return p.TerminalContent(output=output, exit_code=code)
+        case TextDisplay(text=text):
+            return p.TextContent(text=text)
+
+
 def to_update(event: SessionEvent) -> p.SessionUpdate:
     """The ``update`` member of the ``session/update`` that reports ``event``."""
     match event:
@@ -73,3 +94,34 @@ def to_update(event: SessionEvent) -> p.SessionUpdate:
             )
         case ErrorEvent(code=code, message=message, retryable=retryable):
             return p.ErrorUpdate(code=code, message=message, retryable=retryable)
+        case ToolCallEvent():
+            return p.ToolCallUpdate(
+                tool_call=p.ToolCallInfo(
+                    tool_call_id=event.tool_call_id,
+                    tool_name=event.tool_name,
+                    title=event.title,
+                    kind=event.kind,
+                    input=event.input,
+                    parent_tool_call_id=event.parent_tool_call_id,
+                )
+            )
+        case ToolCallUpdateEvent():
+            return p.ToolCallProgressUpdate(
+                tool_call_id=event.tool_call_id,
+                status=event.status,
+                content=[wire_content(c) for c in event.content],
+                progress=event.progress,
+            )
+        case PlanEvent(entries=entries):
+            return p.PlanUpdate(entries=[p.PlanEntry.model_validate(e) for e in entries])
+        case ModeChangedEvent(mode=mode):
+            return p.ModeChangedUpdate(mode=mode)
+        case ModelChangedEvent(model=model):
+            return p.ModelChangedUpdate(model=model)
+        case PermissionResolvedEvent():
+            return p.PermissionResolvedUpdate(
+                request_id=event.request_id,
+                tool_call_id=event.tool_call_id,
+                outcome=event.outcome,
+                option_id=event.option_id,
+            )

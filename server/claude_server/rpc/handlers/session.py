@@ -23,9 +23,11 @@ def session_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
             raise ProtocolViolationError(f"cwd must be an absolute path, got {params.cwd!r}")
         if not os.path.isdir(params.cwd):
             raise ProtocolViolationError(f"cwd {params.cwd!r} is not a directory")
-        session = core.sessions.new(params.cwd, params.model)
+        session = core.sessions.new(params.cwd, params.model, params.mode)
         conn.watch(session, since_seq=None)
-        return p.SessionNewResult(session_id=session.session_id, model=session.model)
+        return p.SessionNewResult(
+            session_id=session.session_id, model=session.model, mode=session.mode
+        )
 
     async def prompt(params: p.SessionPromptParams) -> p.SessionPromptResult:
         session = core.sessions.get(params.session_id)
@@ -47,13 +49,25 @@ def session_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
             session_id=session.session_id,
             cwd=session.cwd,
             model=session.model,
+            mode=session.mode,
             last_seq=last_seq,
             replayed=replayed,
             busy=session.busy,
         )
 
+    async def set_mode(params: p.SessionSetModeParams) -> p.Empty:
+        core.sessions.get(params.session_id).set_mode(params.mode)
+        return p.Empty()
+
+    async def set_model(params: p.SessionSetModelParams) -> p.SessionSetModelResult:
+        session = core.sessions.get(params.session_id)
+        session.set_model(core.resolve_model(params.model))
+        return p.SessionSetModelResult(model=session.model)
+
     return {
         "session/new": new,
+        "session/setMode": set_mode,
+        "session/setModel": set_model,
         "session/prompt": prompt,
         "session/cancel": cancel,
         "session/attach": attach,

@@ -1,0 +1,52 @@
+"""What the engine needs from the rest of the daemon, injected by the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from claude_server.engine._bridge import ClientBridge, NoClients
+from claude_server.engine._executor import ToolSet
+from claude_server.model import PermissionChecker, Provider
+
+ProviderFactory = Callable[[], Provider]
+"""Builds the provider a session talks to; raises an ``AuthError`` when no credential is set."""
+
+CheckerFactory = Callable[[Path, str, list[str]], PermissionChecker]
+"""``(cwd, mode, session_allow_rules)`` -> the checker for a session's next tool calls."""
+
+
+def _no_memory(cwd: Path) -> str | None:
+    return None
+
+
+def _no_rule_file(cwd: Path, rule: str) -> None:
+    return None
+
+
+@dataclass(slots=True)
+class EngineDeps:
+    """Everything a live session uses but does not own."""
+
+    provider_factory: ProviderFactory
+    default_model: str
+    max_tokens: int
+    tools: Callable[[], ToolSet] | None = None
+    """A fresh tool set for a new session; ``None`` runs sessions without tools."""
+    checker_factory: CheckerFactory | None = None
+    """Required with ``tools``: the permission rules that gate every tool call."""
+    suggest_rule: Callable[[str, dict[str, Any]], str] = lambda tool, _input: tool
+    """The allow rule that "allow always" adds for a call (``Bash(npm test)``, ``Edit``...)."""
+    save_rule: Callable[[Path, str], None] = _no_rule_file
+    """Persists an "allow always" rule for the project (``.claude/settings.local.json``)."""
+    memory: Callable[[Path], str | None] = _no_memory
+    """The project's memory files rendered for the system prompt."""
+    bridge: ClientBridge = field(default_factory=NoClients)
+    headless_allows: bool = False
+    max_turns: int = 20
+    small_model: str = "claude-haiku-4-5"
+    default_mode: str = "default"
+    git_status: bool = True
+    """Put ``git status`` in the system prompt (off in some tests for speed)."""

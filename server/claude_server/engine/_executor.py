@@ -1,0 +1,251 @@
+"""Running the tool calls of one model response.
+
+Each call is reported (``tool_call`` pending, then ``tool_call_update``), checked against the
+permission rules, possibly put to the user, and run. Consecutive read-only calls run
+concurrently; a call that writes runs alone, in order. Every failure becomes an ``is_error``
+result for the model; only cancellation ends the turn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel
+
+from claude_server.engine._bridge import ClientBridge, PermissionRequest
+from claude_server.model import (
+    PermissionChecker,
+    PermissionLevel,
+    PermissionResolvedEvent,
+    SessionEvent,
+    TextDisplay,
+    Tool,
+    ToolCallEvent,
+    ToolCallUpdateEvent,
+    ToolContext,
+    ToolError,
+    ToolResult,
+    ToolResultBlock,
+    ToolUseBlock,
+)
+
+log = logging.getLogger(__name__)
+
+_KINDS: dict[PermissionLevel, Literal["read", "edit", "execute"]] = {
+    PermissionLevel.READ_ONLY: "read",
+    PermissionLevel.EDIT: "edit",
+    PermissionLevel.EXECUTE: "execute",
+}
+
+
+class ToolSet(Protocol):
+    """The tools a session offers the model."""
+
+    def get(self, name: str) -> Tool | None:
+        """The tool called ``name`` (or one of its aliases), if any."""
+        ...
+
+    def validate(self, name: str, raw_input: dict[str, Any]) -> BaseModel:
+        """The tool's input model for ``raw_input``; raises ToolError when invalid."""
+        ...
+
+    def definitions(self) -> list[dict[str, Any]]:
+        """The tool definitions sent to the API."""
+        ...
+
+
+@dataclass(slots=True)
+class ExecEnv:
+    """What the executor needs from its session."""
+
+    session_id: str
+    tools: ToolSet
+    checker: Callable[[], PermissionChecker]
+    bridge: ClientBridge
+    emit: Callable[[SessionEvent], object]
+    make_context: Callable[[str], ToolContext]
+    """Builds the context for the tool call with this id."""
+    remember_rule: Callable[[str, dict[str, Any]], None]
+    """Called when the user answers "allow always" for a call."""
+    headless_allows: bool = False
+    """With no client to ask, allow instead of deny (an explicit opt-in)."""
+    parent_tool_call_id: str | None = None
+
+
+@dataclass(slots=True)
+class CallsState:
+    """Results gathered so far, so a cancelled turn can still answer every call."""
+
+    results: dict[str, ToolResultBlock] = field(default_factory=dict)
+
+
+async def run_tool_calls(
+    calls: list[ToolUseBlock], env: ExecEnv, state: CallsState
+) -> list[ToolResultBlock]:
+    """Run ``calls`` and return one result per call, in the calls' order."""
+    for call in calls:
+        tool = env.tools.get(call.name)
+        env.emit(
+            ToolCallEvent(
+                tool_call_id=call.id,
+                tool_name=tool.name if tool else call.name,
+                title=_title(tool, call, env),
+                kind=_KINDS[tool.permission] if tool else "other",
+                input=call.input,
+                parent_tool_call_id=env.parent_tool_call_id,
+            )
+        )
+    for batch in _batches(calls, env):
+        if len(batch) == 1:
+            state.results[batch[0].id] = await _run_one(batch[0], env)
+        else:
+            done = await asyncio.gather(*(_run_one(call, env) for call in batch))
+            for call, result in zip(batch, done, strict=True):
+                state.results[call.id] = result
+    return [state.results[call.id] for call in calls]
+
+
+def interrupted_results(calls: list[ToolUseBlock], state: CallsState) -> list[ToolResultBlock]:
+    """Results for every call after a cancel: what finished, and a note for the rest."""
+    return [
+        state.results.get(call.id)
+        or ToolResultBlock(
+            tool_use_id=call.id,
+            content="The user interrupted the turn before this tool call finished.",
+            is_error=True,
+        )
+        for call in calls
+    ]
+
+
+def _title(tool: Tool | None, call: ToolUseBlock, env: ExecEnv) -> str:
+    if tool is None:
+        return call.name
+    try:
+        return tool.summary(env.tools.validate(call.name, call.input))
+    except ToolError:
+        return tool.name
+
+
+def _batches(calls: list[ToolUseBlock], env: ExecEnv) -> list[list[ToolUseBlock]]:
+    # Read-only calls next to each other share a batch and run together; anything that
+    # writes is a batch of its own, so writes keep the order the model gave them.
+    batches: list[list[ToolUseBlock]] = []
+    for call in calls:
+        read_only = _is_read_only(call, env)
+        if read_only and batches and batches[-1] and _is_read_only(batches[-1][0], env):
+            batches[-1].append(call)
+        else:
+            batches.append([call])
+    return batches
+
+
+def _is_read_only(call: ToolUseBlock, env: ExecEnv) -> bool:
+    tool = env.tools.get(call.name)
+    if tool is None:
+        return True  # answered at once with an error; nothing runs
+    try:
+        return tool.is_read_only(env.tools.validate(call.name, call.input))
+    except ToolError:
+        return True
+
+
+async def _run_one(call: ToolUseBlock, env: ExecEnv) -> ToolResultBlock:
+    tool = env.tools.get(call.name)
+    if tool is None:
+        return _fail(call, env, f"Error: no tool named {call.name!r} is available.")
+    try:
+        tool_input = env.tools.validate(call.name, call.input)
+    except ToolError as exc:
+        return _fail(call, env, f"Error: invalid input for {tool.name}: {exc}")
+
+    refusal = await _permission(tool, call, env)
+    if refusal is not None:
+        return _fail(call, env, refusal)
+
+    env.emit(ToolCallUpdateEvent(tool_call_id=call.id, status="in_progress"))
+    try:
+        result = await tool.run(tool_input, env.make_context(call.id))
+    except ToolError as exc:
+        return _fail(call, env, f"Error: {exc}")
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:
+        log.exception("tool %s failed", tool.name)
+        return _fail(
+            call, env, f"Error: {tool.name} failed unexpectedly ({exc.__class__.__name__}: {exc})"
+        )
+    return _finish(call, env, result)
+
+
+async def _permission(tool: Tool, call: ToolUseBlock, env: ExecEnv) -> str | None:
+    """``None`` when the call may run, else the message telling the model why not."""
+    decision = env.checker().check(tool.name, call.input)
+    if decision.behavior == "allow":
+        return None
+    if decision.behavior == "deny":
+        return f"Permission denied: {decision.reason}"
+    if not env.bridge.can_ask(env.session_id, "permission"):
+        if env.headless_allows:
+            return None
+        return (
+            f"Permission needed: {decision.reason} No one can approve it here (no attached "
+            "client answers permission requests). Do not retry this call; work without it or "
+            "tell the user which permission rule would allow it."
+        )
+    request = PermissionRequest(
+        request_id=uuid.uuid4().hex[:12],
+        tool_call=ToolCallEvent(
+            tool_call_id=call.id,
+            tool_name=tool.name,
+            title=_title(tool, call, env),
+            kind=_KINDS[tool.permission],
+            input=call.input,
+            parent_tool_call_id=env.parent_tool_call_id,
+        ),
+        reason=decision.reason,
+    )
+    try:
+        answer = await env.bridge.request_permission(env.session_id, request)
+    except asyncio.CancelledError:
+        env.emit(PermissionResolvedEvent(request.request_id, call.id, "cancelled"))
+        raise
+    if answer.choice in ("allow_once", "allow_always"):
+        env.emit(PermissionResolvedEvent(request.request_id, call.id, "allowed", answer.choice))
+        if answer.choice == "allow_always":
+            env.remember_rule(tool.name, call.input)
+        return None
+    if answer.choice == "cancelled":
+        env.emit(PermissionResolvedEvent(request.request_id, call.id, "cancelled"))
+        return "Permission was not granted (the question was withdrawn)."
+    env.emit(PermissionResolvedEvent(request.request_id, call.id, "rejected", answer.choice))
+    why = f" The user said: {answer.message}" if answer.message else ""
+    return f"The user rejected this tool call.{why} Do not retry it unchanged."
+
+
+def _finish(call: ToolUseBlock, env: ExecEnv, result: ToolResult) -> ToolResultBlock:
+    display = tuple(result.display)
+    if not display and isinstance(result.content, str) and result.is_error:
+        display = (TextDisplay(result.content),)
+    env.emit(
+        ToolCallUpdateEvent(
+            tool_call_id=call.id,
+            status="failed" if result.is_error else "completed",
+            content=display,
+        )
+    )
+    return ToolResultBlock(
+        tool_use_id=call.id, content=result.content, is_error=True if result.is_error else None
+    )
+
+
+def _fail(call: ToolUseBlock, env: ExecEnv, message: str) -> ToolResultBlock:
+    env.emit(
+        ToolCallUpdateEvent(tool_call_id=call.id, status="failed", content=(TextDisplay(message),))
+    )
+    return ToolResultBlock(tool_use_id=call.id, content=message, is_error=True)
