@@ -21,6 +21,7 @@ from claude_server.engine import (
     PermissionRequest,
     SessionManager,
 )
+from claude_server.engine._hooks import parse_hooks
 from claude_server.model import (
     PermissionDecision,
     PermissionLevel,
@@ -155,6 +156,7 @@ def make_session(
     bridge: Any = None,
     max_turns: int = 20,
     saved: list[tuple[Path, str]] | None = None,
+    hooks: dict[str, Any] | None = None,
 ) -> tuple[LiveSession, list[SessionEvent], Timeline]:
     """A session wired to the fake API with the test tools; returns it, its events, its timeline."""
     timeline = Timeline()
@@ -169,6 +171,7 @@ def make_session(
         save_rule=lambda path, rule: (saved if saved is not None else []).append((path, rule)),
         max_turns=max_turns,
         git_status=False,
+        hooks=lambda _cwd: parse_hooks(hooks)[0],
     )
     if bridge is not None:
         deps.bridge = bridge

@@ -9,6 +9,7 @@ from typing import Any
 
 from claude_server.engine._bridge import ClientBridge, NoClients
 from claude_server.engine._executor import ToolSet
+from claude_server.engine._hooks import HooksConfig
 from claude_server.model import PermissionChecker, Provider
 
 ProviderFactory = Callable[[], Provider]
@@ -24,6 +25,10 @@ def _no_memory(cwd: Path) -> str | None:
 
 def _no_rule_file(cwd: Path, rule: str) -> None:
     return None
+
+
+def _no_hooks(cwd: Path) -> HooksConfig:
+    return {}
 
 
 @dataclass(slots=True)
@@ -43,6 +48,8 @@ class EngineDeps:
     """Persists an "allow always" rule for the project (``.claude/settings.local.json``)."""
     memory: Callable[[Path], str | None] = _no_memory
     """The project's memory files rendered for the system prompt."""
+    hooks: Callable[[Path], HooksConfig] = _no_hooks
+    """The hooks configured for a project (read before every turn, so edits apply)."""
     bridge: ClientBridge = field(default_factory=NoClients)
     headless_allows: bool = False
     max_turns: int = 20

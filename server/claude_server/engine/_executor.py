@@ -18,6 +18,7 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel
 
 from claude_server.engine._bridge import ClientBridge, PermissionRequest
+from claude_server.engine._hooks import HookRunner
 from claude_server.model import (
     PermissionChecker,
     PermissionLevel,
@@ -35,6 +36,8 @@ from claude_server.model import (
 )
 
 log = logging.getLogger(__name__)
+
+_background: set[asyncio.Task[Any]] = set()
 
 _KINDS: dict[PermissionLevel, Literal["read", "edit", "execute"]] = {
     PermissionLevel.READ_ONLY: "read",
@@ -75,6 +78,8 @@ class ExecEnv:
     headless_allows: bool = False
     """With no client to ask, allow instead of deny (an explicit opt-in)."""
     parent_tool_call_id: str | None = None
+    hooks: HookRunner | None = None
+    mode: Callable[[], str] = lambda: "default"
 
 
 @dataclass(slots=True)
@@ -159,12 +164,27 @@ async def _run_one(call: ToolUseBlock, env: ExecEnv) -> ToolResultBlock:
     tool = env.tools.get(call.name)
     if tool is None:
         return _fail(call, env, f"Error: no tool named {call.name!r} is available.")
+    raw_input = call.input
+    hook_permission: str | None = None
+    if env.hooks is not None and env.hooks.has("PreToolUse"):
+        pre = await env.hooks.run(
+            "PreToolUse",
+            {"tool_name": tool.name, "tool_input": raw_input, "tool_use_id": call.id},
+            match=tool.name,
+            mode=env.mode(),
+        )
+        if pre.block or pre.permission == "deny":
+            why = pre.reason or "no reason given"
+            return _fail(call, env, f"Blocked by a PreToolUse hook: {why}")
+        if pre.updated_input is not None:
+            raw_input = pre.updated_input
+        hook_permission = pre.permission
     try:
-        tool_input = env.tools.validate(call.name, call.input)
+        tool_input = env.tools.validate(call.name, raw_input)
     except ToolError as exc:
         return _fail(call, env, f"Error: invalid input for {tool.name}: {exc}")
 
-    refusal = await _permission(tool, call, env)
+    refusal = await _permission(tool, call, raw_input, env, hook_permission)
     if refusal is not None:
         return _fail(call, env, refusal)
 
@@ -172,24 +192,64 @@ async def _run_one(call: ToolUseBlock, env: ExecEnv) -> ToolResultBlock:
     try:
         result = await tool.run(tool_input, env.make_context(call.id))
     except ToolError as exc:
-        return _fail(call, env, f"Error: {exc}")
+        result = ToolResult(content=f"Error: {exc}", is_error=True)
     except asyncio.CancelledError:
         raise
     except Exception as exc:
         log.exception("tool %s failed", tool.name)
-        return _fail(
-            call, env, f"Error: {tool.name} failed unexpectedly ({exc.__class__.__name__}: {exc})"
+        detail = f"{exc.__class__.__name__}: {exc}"
+        result = ToolResult(
+            content=f"Error: {tool.name} failed unexpectedly ({detail})", is_error=True
         )
+    if env.hooks is not None and env.hooks.has("PostToolUse"):
+        result = await _post_hooks(tool, call, raw_input, result, env)
     return _finish(call, env, result)
 
 
-async def _permission(tool: Tool, call: ToolUseBlock, env: ExecEnv) -> str | None:
+async def _post_hooks(
+    tool: Tool, call: ToolUseBlock, raw_input: dict[str, Any], result: ToolResult, env: ExecEnv
+) -> ToolResult:
+    assert env.hooks is not None
+    post = await env.hooks.run(
+        "PostToolUse",
+        {
+            "tool_name": tool.name,
+            "tool_input": raw_input,
+            "tool_response": result.content,
+            "tool_use_id": call.id,
+        },
+        match=tool.name,
+        mode=env.mode(),
+    )
+    notes = []
+    if post.block:
+        notes.append(f"PostToolUse hook feedback: {post.reason or 'blocked'}")
+    notes.extend(post.context)
+    if not notes or not isinstance(result.content, str):
+        return result
+    return ToolResult(
+        content=result.content + "\n\n" + "\n".join(notes),
+        is_error=result.is_error,
+        display=result.display,
+    )
+
+
+async def _permission(
+    tool: Tool,
+    call: ToolUseBlock,
+    tool_input: dict[str, Any],
+    env: ExecEnv,
+    hook_permission: str | None,
+) -> str | None:
     """``None`` when the call may run, else the message telling the model why not."""
-    decision = env.checker().check(tool.name, call.input)
-    if decision.behavior == "allow":
-        return None
+    decision = env.checker().check(tool.name, tool_input)
     if decision.behavior == "deny":
+        # A deny rule holds even against a hook's "allow": never wrong in the dangerous way.
         return f"Permission denied: {decision.reason}"
+    if hook_permission == "allow":
+        return None
+    if decision.behavior == "allow" and hook_permission != "ask":
+        return None
     if not env.bridge.can_ask(env.session_id, "permission"):
         if env.headless_allows:
             return None
@@ -205,11 +265,26 @@ async def _permission(tool: Tool, call: ToolUseBlock, env: ExecEnv) -> str | Non
             tool_name=tool.name,
             title=_title(tool, call, env),
             kind=_KINDS[tool.permission],
-            input=call.input,
+            input=tool_input,
             parent_tool_call_id=env.parent_tool_call_id,
         ),
-        reason=decision.reason,
+        reason=decision.reason if decision.behavior == "ask" else "A PreToolUse hook asks.",
     )
+    if env.hooks is not None and env.hooks.has("Notification"):
+        # Fire and forget: a notification hook must never hold up the question.
+        task = asyncio.create_task(
+            env.hooks.run(
+                "Notification",
+                {
+                    "message": f"claude-py needs your permission to use {tool.name}",
+                    "notification_type": "permission_prompt",
+                },
+                match="permission_prompt",
+                mode=env.mode(),
+            )
+        )
+        _background.add(task)
+        task.add_done_callback(_background.discard)
     try:
         answer = await env.bridge.request_permission(env.session_id, request)
     except asyncio.CancelledError:
@@ -218,7 +293,7 @@ async def _permission(tool: Tool, call: ToolUseBlock, env: ExecEnv) -> str | Non
     if answer.choice in ("allow_once", "allow_always"):
         env.emit(PermissionResolvedEvent(request.request_id, call.id, "allowed", answer.choice))
         if answer.choice == "allow_always":
-            env.remember_rule(tool.name, call.input)
+            env.remember_rule(tool.name, tool_input)
         return None
     if answer.choice == "cancelled":
         env.emit(PermissionResolvedEvent(request.request_id, call.id, "cancelled"))

@@ -12,6 +12,7 @@ from typing import Any
 from claude_server.engine._context import CallContext
 from claude_server.engine._deps import EngineDeps
 from claude_server.engine._executor import ExecEnv, interrupted_results
+from claude_server.engine._hooks import HookRunner
 from claude_server.engine._prompt import build_system_prompt, git_summary
 from claude_server.engine._turn import TurnConfig, TurnOutcome, TurnState, run_turn
 from claude_server.errors import (
@@ -62,6 +63,8 @@ class LiveSession:
         self._tools = deps.tools() if deps.tools is not None else None
         self._provider: Provider | None = None
         self._turn: asyncio.Task[TurnOutcome] | None = None
+        self._started = False
+        self._start_context: list[str] = []
 
     @property
     def busy(self) -> bool:
@@ -118,12 +121,17 @@ class LiveSession:
         self._turn.cancel()
         return True
 
-    async def close(self) -> None:
-        """Cancel any turn and release the provider."""
+    async def close(self, reason: str = "other") -> None:
+        """Cancel any turn, run the SessionEnd hooks and release the provider."""
         if self._turn is not None and not self._turn.done():
             self._turn.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._turn
+        if self._started:
+            hooks = self._hooks()
+            if hooks.has("SessionEnd"):
+                with contextlib.suppress(Exception):
+                    await hooks.run("SessionEnd", {"reason": reason}, mode=self.mode)
         if self._provider is not None:
             await self._provider.aclose()
             self._provider = None
@@ -134,8 +142,26 @@ class LiveSession:
         turn_id = uuid.uuid4().hex[:12]
         self.emit(TurnStartedEvent(turn_id=turn_id))
         self.emit(UserMessageEvent(text=text))
-        self._append_user_text(text)
         state = TurnState()
+        hooks = self._hooks()
+        if not self._started:
+            self._started = True
+            if hooks.has("SessionStart"):
+                start = await hooks.run("SessionStart", {"source": "startup"}, match="startup")
+                self._start_context = start.context
+        if hooks.has("UserPromptSubmit"):
+            submit = await hooks.run("UserPromptSubmit", {"prompt": text}, mode=self.mode)
+            if submit.block or submit.stop:
+                # The prompt is dropped, as Claude Code does; the user learns why.
+                why = submit.reason or submit.stop_reason or "no reason given"
+                self.emit(
+                    ErrorEvent("hook_blocked", f"A UserPromptSubmit hook blocked the prompt: {why}")
+                )
+                self.emit(TurnCompletedEvent(turn_id, "blocked", state.usage))
+                return TurnOutcome(stop_reason="blocked", usage=state.usage)
+            if submit.context:
+                text = text + "\n\n" + "\n".join(submit.context)
+        self._append_user_text(text)
         try:
             provider = self._get_provider()
             config = TurnConfig(
@@ -146,7 +172,14 @@ class LiveSession:
             )
             env = self._exec_env() if self._tools is not None else None
             outcome = await run_turn(
-                self.messages, provider, config, self.emit, state, self._add_usage, env
+                self.messages,
+                provider,
+                config,
+                self.emit,
+                state,
+                self._add_usage,
+                env,
+                on_stop=self._stop_hooks if hooks.has("Stop") else None,
             )
         except asyncio.CancelledError:
             self._record_interruption(state)
@@ -167,7 +200,19 @@ class LiveSession:
     async def _system_prompt(self) -> str:
         cwd = Path(self.cwd)
         git = await git_summary(cwd) if self.deps.git_status else None
-        return build_system_prompt(cwd, model=self.model, memory=self.deps.memory(cwd), git=git)
+        extra = "\n".join(self._start_context) or None
+        return build_system_prompt(
+            cwd, model=self.model, memory=self.deps.memory(cwd), git=git, extra=extra
+        )
+
+    def _hooks(self) -> HookRunner:
+        return HookRunner(self.deps.hooks(Path(self.cwd)), Path(self.cwd), self.session_id)
+
+    async def _stop_hooks(self, active: bool) -> str | None:
+        outcome = await self._hooks().run("Stop", {"stop_hook_active": active}, mode=self.mode)
+        if outcome.block and not outcome.stop:
+            return outcome.reason or "A Stop hook asked you to continue."
+        return None
 
     def _exec_env(self) -> ExecEnv:
         assert self._tools is not None
@@ -180,6 +225,8 @@ class LiveSession:
             make_context=self._call_context,
             remember_rule=self._remember_rule,
             headless_allows=self.deps.headless_allows,
+            hooks=self._hooks(),
+            mode=lambda: self.mode,
         )
 
     def _checker(self) -> PermissionChecker:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from claude_server.engine._executor import CallsState, ExecEnv, run_tool_calls
@@ -67,11 +67,15 @@ async def run_turn(
     state: TurnState,
     session_usage: Callable[[Usage], Usage],
     tools: ExecEnv | None = None,
+    on_stop: Callable[[bool], Awaitable[str | None]] | None = None,
 ) -> TurnOutcome:
     """Drive the model until it stops asking for tools; ``messages`` grows in place.
 
     ``session_usage`` adds a response's usage to the session's total and returns the new total.
+    ``on_stop`` runs when the model is done (the Stop hooks); a text it returns is given to the
+    model as feedback and the loop goes on. Its argument says whether that already happened.
     """
+    stop_hook_active = False
     definitions = tools.tools.definitions() if tools is not None else []
     for _ in range(config.max_turns):
         request = ModelRequest(
@@ -90,7 +94,12 @@ async def run_turn(
             messages.append(stored)
         calls = [b for b in stored.content if isinstance(b, ToolUseBlock)]
         if not calls:
-            return TurnOutcome(stop_reason=stop, usage=state.usage)
+            feedback = await on_stop(stop_hook_active) if on_stop is not None else None
+            if feedback is None or not stored.content:
+                return TurnOutcome(stop_reason=stop, usage=state.usage)
+            stop_hook_active = True
+            messages.append(Message.user_text(f"Stop hook feedback:\n{feedback}"))
+            continue
         state.pending_calls = calls
         state.calls = CallsState()
         if tools is None:

@@ -68,8 +68,10 @@ StopReason = Literal[
     "max_turns",
     "cancelled",
     "error",
+    "blocked",
 ]
-"""Why a turn ended: the model's stop reason, or ``max_turns``, ``cancelled``, ``error``."""
+"""Why a turn ended: the model's stop reason, or ``max_turns``, ``cancelled``, ``error``,
+``blocked`` (a UserPromptSubmit hook refused the prompt)."""
 
 
 class SessionPromptResult(WireModel):

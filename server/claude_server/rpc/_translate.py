@@ -38,6 +38,7 @@ _STOP_REASONS = frozenset(
         "max_turns",
         "cancelled",
         "error",
+        "blocked",
     }
 )
 
