@@ -96,7 +96,7 @@ class TestTools:
         try:
             return tool.input_model.model_validate(raw_input)
         except ValidationError as exc:
-            raise ToolError(str(exc.errors()[0]["msg"])) from None
+            raise ToolError(f"Invalid input for {name}: {exc.errors()[0]['msg']}") from None
 
     def definitions(self) -> list[dict[str, Any]]:
         return [

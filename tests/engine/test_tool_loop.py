@@ -47,7 +47,7 @@ async def test_tool_result_goes_back_and_the_loop_continues(
     assert len(fake.message_requests) == 2
     first = fake.message_requests[0].body
     assert first is not None
-    assert [t["name"] for t in first["tools"]] == ["Look", "Poke", "Run"]
+    assert [t["name"] for t in first["tools"]] == ["Look", "Poke", "Run", "Task"]
     assert "Working directory" in first["system"] or any(
         "Working directory" in b.get("text", "") for b in first["system"]
     )
@@ -86,7 +86,7 @@ async def test_bad_input_unknown_tool_and_tool_error_are_is_error_results(
     results = {r["tool_use_id"]: r for r in _tool_results(body)}
     assert list(results) == ["tu_bad", "tu_unknown", "tu_boom"]
     assert all(r["is_error"] is True for r in results.values())
-    assert "invalid input for Look" in str(results["tu_bad"]["content"])
+    assert "Invalid input for Look" in str(results["tu_bad"]["content"])
     assert "no tool named 'Teleport'" in str(results["tu_unknown"]["content"])
     assert "the label was boom" in str(results["tu_boom"]["content"])
     failed = [e for e in events if isinstance(e, ToolCallUpdateEvent) and e.status == "failed"]

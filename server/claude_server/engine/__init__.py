@@ -13,15 +13,20 @@ from claude_server.engine._bridge import (
 )
 from claude_server.engine._deps import CheckerFactory, EngineDeps, ProviderFactory
 from claude_server.engine._executor import ToolSet
+from claude_server.engine._hooks import HookRunner, HooksConfig, parse_hooks
 from claude_server.engine._manager import SessionManager
 from claude_server.engine._session import PERMISSION_MODES, LiveSession
+from claude_server.engine._subagent import AgentDefinition, builtin_agents
 from claude_server.engine._turn import TurnConfig, TurnOutcome
 
 __all__ = [
     "PERMISSION_MODES",
+    "AgentDefinition",
     "CheckerFactory",
     "ClientBridge",
     "EngineDeps",
+    "HookRunner",
+    "HooksConfig",
     "LiveSession",
     "NoClients",
     "PermissionAnswer",
@@ -32,4 +37,6 @@ __all__ = [
     "ToolSet",
     "TurnConfig",
     "TurnOutcome",
+    "builtin_agents",
+    "parse_hooks",
 ]

@@ -10,6 +10,7 @@ from typing import Any
 from claude_server.engine._bridge import ClientBridge, NoClients
 from claude_server.engine._executor import ToolSet
 from claude_server.engine._hooks import HooksConfig
+from claude_server.engine._subagent import AgentDefinition, builtin_agents
 from claude_server.model import PermissionChecker, Provider
 
 ProviderFactory = Callable[[], Provider]
@@ -48,6 +49,8 @@ class EngineDeps:
     """Persists an "allow always" rule for the project (``.claude/settings.local.json``)."""
     memory: Callable[[Path], str | None] = _no_memory
     """The project's memory files rendered for the system prompt."""
+    agents: Callable[[Path], dict[str, AgentDefinition]] = lambda _cwd: builtin_agents()
+    """The sub-agent types for a project (built-in ones plus ``.claude/agents/*.md``)."""
     hooks: Callable[[Path], HooksConfig] = _no_hooks
     """The hooks configured for a project (read before every turn, so edits apply)."""
     bridge: ClientBridge = field(default_factory=NoClients)

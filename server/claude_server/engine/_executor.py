@@ -182,7 +182,7 @@ async def _run_one(call: ToolUseBlock, env: ExecEnv) -> ToolResultBlock:
     try:
         tool_input = env.tools.validate(call.name, raw_input)
     except ToolError as exc:
-        return _fail(call, env, f"Error: invalid input for {tool.name}: {exc}")
+        return _fail(call, env, f"Error: {exc}")
 
     refusal = await _permission(tool, call, raw_input, env, hook_permission)
     if refusal is not None:

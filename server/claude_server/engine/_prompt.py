@@ -59,6 +59,21 @@ async def git_summary(cwd: Path) -> str | None:
     return "\n".join(lines)
 
 
+def environment_section(
+    cwd: Path, *, model: str, git: bool = False, today: dt.date | None = None
+) -> str:
+    """The environment facts of the system prompt."""
+    today = today or dt.date.today()
+    return (
+        "Environment:\n"
+        f"- Working directory: {cwd}\n"
+        f"- Platform: {platform.system()} {platform.release()}\n"
+        f"- Date: {today.isoformat()}\n"
+        f"- Model: {model}\n"
+        f"- Git repository: {'yes' if git else 'no'}"
+    )
+
+
 def build_system_prompt(
     cwd: Path,
     *,
@@ -69,15 +84,9 @@ def build_system_prompt(
     today: dt.date | None = None,
 ) -> str:
     """Assemble the system prompt for one session turn."""
-    today = today or dt.date.today()
     parts = [
         _INSTRUCTIONS,
-        "Environment:\n"
-        f"- Working directory: {cwd}\n"
-        f"- Platform: {platform.system()} {platform.release()}\n"
-        f"- Date: {today.isoformat()}\n"
-        f"- Model: {model}\n"
-        f"- Git repository: {'yes' if git is not None else 'no'}",
+        environment_section(cwd, model=model, git=git is not None, today=today),
     ]
     if git:
         parts.append(f"Git status at the start of this turn:\n{git}")

@@ -11,9 +11,10 @@ from typing import Any
 
 from claude_server.engine._context import CallContext
 from claude_server.engine._deps import EngineDeps
-from claude_server.engine._executor import ExecEnv, interrupted_results
+from claude_server.engine._executor import ExecEnv, ToolSet, interrupted_results
 from claude_server.engine._hooks import HookRunner
-from claude_server.engine._prompt import build_system_prompt, git_summary
+from claude_server.engine._prompt import build_system_prompt, environment_section, git_summary
+from claude_server.engine._subagent import SubagentHost, TaskTool, WithTask
 from claude_server.engine._turn import TurnConfig, TurnOutcome, TurnState, run_turn
 from claude_server.errors import (
     ClaudePyError,
@@ -60,7 +61,7 @@ class LiveSession:
         self.allow_rules: list[str] = []
         """Rules the user allowed "always" during this session."""
         self.tool_state: dict[str, Any] = {}
-        self._tools = deps.tools() if deps.tools is not None else None
+        self._tools = self._with_task(deps.tools()) if deps.tools is not None else None
         self._provider: Provider | None = None
         self._turn: asyncio.Task[TurnOutcome] | None = None
         self._started = False
@@ -228,6 +229,36 @@ class LiveSession:
             hooks=self._hooks(),
             mode=lambda: self.mode,
         )
+
+    def _with_task(self, base: ToolSet) -> ToolSet:
+        host = SubagentHost(
+            provider=self._get_provider,
+            tools=base,
+            env_for=self._subagent_env,
+            model=lambda: self.model,
+            max_tokens=self.deps.max_tokens,
+            max_turns=self.deps.max_turns,
+            add_usage=self._add_usage,
+            agents=lambda: self.deps.agents(Path(self.cwd)),
+            on_stop=self._subagent_stop_hooks,
+            environment=lambda: environment_section(Path(self.cwd), model=self.model),
+        )
+        return WithTask(base, TaskTool(host))
+
+    def _subagent_env(self, parent_tool_call_id: str, tools: ToolSet) -> ExecEnv:
+        env = self._exec_env()
+        env.tools = tools
+        env.parent_tool_call_id = parent_tool_call_id
+        return env
+
+    async def _subagent_stop_hooks(self, active: bool) -> str | None:
+        hooks = self._hooks()
+        if not hooks.has("SubagentStop"):
+            return None
+        outcome = await hooks.run("SubagentStop", {"stop_hook_active": active}, mode=self.mode)
+        if outcome.block and not outcome.stop:
+            return outcome.reason or "A SubagentStop hook asked you to continue."
+        return None
 
     def _checker(self) -> PermissionChecker:
         if self.deps.checker_factory is None:
