@@ -1,7 +1,7 @@
-"""Finding the credential to use.
+"""The environment-only credential lookup, for synchronous callers.
 
-Only the environment is consulted for now; the keyring, ``apiKeyHelper`` and Claude Code's OAuth
-login come with the complete auth work.
+:class:`~claude_server.auth.CredentialResolver` consults every source (environment,
+``apiKeyHelper``, the system keyring, Claude Code's login); this function only the first two.
 """
 
 from __future__ import annotations
