@@ -7,23 +7,14 @@ import asyncio
 import logging
 import os
 import sys
+from pathlib import Path
 
 from claude_server import __version__
+from claude_server._compose import build_core
 from claude_server._logging import setup_logging
-from claude_server.auth import resolve_credential
 from claude_server.config import data_dir, ensure_private_dir, env_settings, log_dir
-from claude_server.engine import EngineDeps, SessionManager
 from claude_server.errors import ClaudePyError
-from claude_server.model import Provider
-from claude_server.provider import AnthropicProvider
-from claude_server.rpc import (
-    DaemonCore,
-    ListenAddress,
-    RpcBridge,
-    announce,
-    loopback,
-    run_daemon,
-)
+from claude_server.rpc import ListenAddress, announce, loopback, run_daemon
 
 log = logging.getLogger("claude_server")
 
@@ -54,14 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def default_provider() -> Provider:
-    """The provider for a session, from the environment's credential and base URL."""
-    settings = env_settings()
-    return AnthropicProvider(
-        resolve_credential(os.environ),
-        base_url=settings.base_url,
-        max_attempts=settings.max_attempts,
-    )
+async def _serve(home: Path, addresses: list[ListenAddress], stdio: bool) -> int:
+    core, pool = build_core(home)
+    try:
+        return await run_daemon(core, addresses, stdio)
+    finally:
+        await pool.aclose()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         addresses = [ListenAddress.parse(text) for text in args.listen]
         home = ensure_private_dir(data_dir())
-        settings = env_settings()
+        env_settings()  # fail early, before any socket exists, on a bad setting
     except (ClaudePyError, OSError) as exc:
         print(f"claude-py-server: {exc}", file=sys.stderr)
         return 2
@@ -78,18 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     for address in addresses:
         if address.kind == "tcp" and not loopback(address.host):
             log.warning("TCP listener on non-loopback address %s (token required)", address.host)
-    deps = EngineDeps(
-        provider_factory=default_provider,
-        default_model=settings.model,
-        max_tokens=settings.max_tokens,
-    )
-    sessions = SessionManager(deps)
-    core = DaemonCore(sessions, home)
-    deps.bridge = RpcBridge(core)
     stdio = args.stdio or not addresses
     log.info("claude-py-server %s starting (pid %d)", __version__, os.getpid())
     try:
-        return asyncio.run(run_daemon(core, addresses, stdio))
+        return asyncio.run(_serve(home, addresses, stdio))
     except ClaudePyError as exc:
         announce(str(exc))
         return 1

@@ -161,8 +161,13 @@ def make_session(
     """A session wired to the fake API with the test tools; returns it, its events, its timeline."""
     timeline = Timeline()
     credential = Credential(kind="api_key", secret="sk-ant-test", source="test")
+    provider = AnthropicProvider(credential, base_url=base_url, max_attempts=1)
+
+    async def provider_factory() -> AnthropicProvider:
+        return provider
+
     deps = EngineDeps(
-        provider_factory=lambda: AnthropicProvider(credential, base_url=base_url, max_attempts=1),
+        provider_factory=provider_factory,
         default_model="claude-test",
         max_tokens=1000,
         tools=lambda: TestTools(timeline),

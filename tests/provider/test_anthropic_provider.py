@@ -223,15 +223,24 @@ async def test_request_headers_and_body(
     assert sent.headers["content-type"] == "application/json"
     assert sent.headers["accept"] == "text/event-stream"
     assert sent.headers["user-agent"] == f"claude-py/{__version__}"
+    # Prompt caching is on by default: the system prompt becomes a marked text block and the
+    # newest message carries the rolling breakpoint (tools are never marked).
+    ephemeral = {"type": "ephemeral"}
     assert sent.json() == {
         "model": "claude-test-1",
         "max_tokens": 256,
-        "messages": [{"role": "user", "content": [{"type": "text", "text": "Hello"}]}],
-        "system": "Answer briefly.",
+        "messages": [
+            {
+                "role": "user",
+                "content": [{"type": "text", "text": "Hello", "cache_control": ephemeral}],
+            }
+        ],
+        "system": [{"type": "text", "text": "Answer briefly.", "cache_control": ephemeral}],
         "tools": TOOLS,
         "metadata": {"user_id": "user-123"},
         "stream": True,
     }
+    assert "anthropic-beta" not in sent.headers
 
 
 async def test_optional_fields_are_left_out_and_bearer_is_used(
@@ -239,7 +248,7 @@ async def test_optional_fields_are_left_out_and_bearer_is_used(
 ) -> None:
     server.queue(Reply(body=BASIC.body))
     bearer = Credential(kind="bearer", secret="oauth-" + "t0ken" * 8, source="env:TOKEN")
-    request = ModelRequest(model="m", messages=[Message.user_text("é")], max_tokens=5)
+    request = ModelRequest(model="m", messages=[Message.user_text("é")], max_tokens=5, cache=False)
     _, error = await collect(make_provider(credential=bearer), request)
     assert error is None
     [sent] = server.requests

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,8 +13,8 @@ from claude_server.engine._hooks import HooksConfig
 from claude_server.engine._subagent import AgentDefinition, builtin_agents
 from claude_server.model import PermissionChecker, Provider
 
-ProviderFactory = Callable[[], Provider]
-"""Builds the provider a session talks to; raises an ``AuthError`` when no credential is set."""
+ProviderFactory = Callable[[], Awaitable[Provider]]
+"""The provider for the next request (fresh credentials); raises ``AuthError`` when none is set."""
 
 CheckerFactory = Callable[[Path, str, list[str]], PermissionChecker]
 """``(cwd, mode, session_allow_rules)`` -> the checker for a session's next tool calls."""
@@ -32,6 +32,10 @@ def _no_hooks(cwd: Path) -> HooksConfig:
     return {}
 
 
+async def _nothing() -> None:
+    return None
+
+
 @dataclass(slots=True)
 class EngineDeps:
     """Everything a live session uses but does not own."""
@@ -39,6 +43,8 @@ class EngineDeps:
     provider_factory: ProviderFactory
     default_model: str
     max_tokens: int
+    credential_rejected: Callable[[], Awaitable[None]] = _nothing
+    """Called when the API refused the credential (HTTP 401), so the next turn re-resolves it."""
     tools: Callable[[], ToolSet] | None = None
     """A fresh tool set for a new session; ``None`` runs sessions without tools."""
     checker_factory: CheckerFactory | None = None

@@ -42,6 +42,6 @@ class SessionManager:
         return list(self._sessions.values())
 
     async def close(self) -> None:
-        """Stop every running turn and release every provider."""
+        """Stop every running turn (SessionEnd hooks run)."""
         for session in self._sessions.values():
             await session.close()

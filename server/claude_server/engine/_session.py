@@ -17,6 +17,7 @@ from claude_server.engine._prompt import build_system_prompt, environment_sectio
 from claude_server.engine._subagent import SubagentHost, TaskTool, WithTask
 from claude_server.engine._turn import TurnConfig, TurnOutcome, TurnState, run_turn
 from claude_server.errors import (
+    AuthInvalidError,
     ClaudePyError,
     InternalError,
     ProtocolViolationError,
@@ -31,7 +32,6 @@ from claude_server.model import (
     ModelChangedEvent,
     ModelRequest,
     PermissionChecker,
-    Provider,
     SessionEvent,
     TextBlock,
     TurnCompletedEvent,
@@ -62,7 +62,6 @@ class LiveSession:
         """Rules the user allowed "always" during this session."""
         self.tool_state: dict[str, Any] = {}
         self._tools = self._with_task(deps.tools()) if deps.tools is not None else None
-        self._provider: Provider | None = None
         self._turn: asyncio.Task[TurnOutcome] | None = None
         self._started = False
         self._start_context: list[str] = []
@@ -123,7 +122,7 @@ class LiveSession:
         return True
 
     async def close(self, reason: str = "other") -> None:
-        """Cancel any turn, run the SessionEnd hooks and release the provider."""
+        """Cancel any turn and run the SessionEnd hooks."""
         if self._turn is not None and not self._turn.done():
             self._turn.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -133,9 +132,7 @@ class LiveSession:
             if hooks.has("SessionEnd"):
                 with contextlib.suppress(Exception):
                     await hooks.run("SessionEnd", {"reason": reason}, mode=self.mode)
-        if self._provider is not None:
-            await self._provider.aclose()
-            self._provider = None
+
 
     # -- the turn ---------------------------------------------------------------------------
 
@@ -164,7 +161,7 @@ class LiveSession:
                 text = text + "\n\n" + "\n".join(submit.context)
         self._append_user_text(text)
         try:
-            provider = self._get_provider()
+            provider = await self.deps.provider_factory()
             config = TurnConfig(
                 model=self.model,
                 max_tokens=self.deps.max_tokens,
@@ -188,6 +185,8 @@ class LiveSession:
             # The turn task ends normally so the caller gets a result, not an exception.
             return TurnOutcome(stop_reason="cancelled", usage=state.usage)
         except ClaudePyError as exc:
+            if isinstance(exc, AuthInvalidError):
+                await self.deps.credential_rejected()
             self._fail(turn_id, state, exc)
             raise
         except Exception as exc:
@@ -232,7 +231,7 @@ class LiveSession:
 
     def _with_task(self, base: ToolSet) -> ToolSet:
         host = SubagentHost(
-            provider=self._get_provider,
+            provider=self.deps.provider_factory,
             tools=base,
             env_for=self._subagent_env,
             model=lambda: self.model,
@@ -301,7 +300,8 @@ class LiveSession:
             system=system,
             tools=list(server_tools or []),
         )
-        async for event in self._get_provider().stream(request):
+        provider = await self.deps.provider_factory()
+        async for event in provider.stream(request):
             if isinstance(event, MessageCompleted):
                 self._add_usage(event.message.usage)
                 return event.message
@@ -311,11 +311,6 @@ class LiveSession:
         self._record_interruption(state)
         self.emit(ErrorEvent(code=exc.code, message=exc.message, retryable=exc.retryable))
         self.emit(TurnCompletedEvent(turn_id, "error", state.usage))
-
-    def _get_provider(self) -> Provider:
-        if self._provider is None:
-            self._provider = self.deps.provider_factory()
-        return self._provider
 
     def _add_usage(self, usage: Usage) -> Usage:
         self.total_usage = self.total_usage + usage

@@ -90,7 +90,7 @@ class TaskInput(BaseModel):
 class SubagentHost:
     """What the Task tool borrows from its session."""
 
-    provider: Callable[[], Provider]
+    provider: Callable[[], Awaitable[Provider]]
     tools: ToolSet
     env_for: Callable[[str, ToolSet], ExecEnv]
     """Builds the executor environment for a sub-agent (parent call id, its tool set)."""
@@ -161,7 +161,7 @@ class TaskTool:
         )
         outcome = await run_turn(
             messages,
-            self.host.provider(),
+            await self.host.provider(),
             config,
             env.emit,
             TurnState(),

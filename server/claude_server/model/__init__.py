@@ -41,7 +41,16 @@ from claude_server.model._message import (
     Usage,
 )
 from claude_server.model._permission import Behavior, PermissionChecker, PermissionDecision
-from claude_server.model._provider import ModelRequest, Provider
+from claude_server.model._provider import (
+    EFFORT_LEVELS,
+    Effort,
+    ModelRequest,
+    Provider,
+    ThinkingConfig,
+    ThinkingMode,
+    TokenCount,
+    TokenCounter,
+)
 from claude_server.model._stream import (
     BlockCompleted,
     BlockStarted,
@@ -68,6 +77,7 @@ from claude_server.model._tool import (
 
 __all__ = [
     "CONTENT_ADAPTER",
+    "EFFORT_LEVELS",
     "AgentTextEvent",
     "AgentThoughtEvent",
     "AskUser",
@@ -78,6 +88,7 @@ __all__ = [
     "ContentBlock",
     "DiffDisplay",
     "DocumentBlock",
+    "Effort",
     "ErrorEvent",
     "ImageBlock",
     "Message",
@@ -106,7 +117,11 @@ __all__ = [
     "TextDelta",
     "TextDisplay",
     "ThinkingBlock",
+    "ThinkingConfig",
     "ThinkingDelta",
+    "ThinkingMode",
+    "TokenCount",
+    "TokenCounter",
     "Tool",
     "ToolCallEvent",
     "ToolCallUpdateEvent",

@@ -5,6 +5,12 @@ Schema export. This package imports nothing else from ``claude_server``, so clie
 without loading the daemon.
 """
 
+from claude_server.protocol._auth import (
+    AuthLoginParams,
+    AuthLogoutResult,
+    AuthSource,
+    AuthStatusResult,
+)
 from claude_server.protocol._base import Empty, WireModel
 from claude_server.protocol._daemon import ConnectionInfo, DaemonStatusResult, LiveSessionInfo
 from claude_server.protocol._errors import DAEMON_ERRORS, JSONRPC_ERRORS, ErrorCode, ErrorData
@@ -93,6 +99,10 @@ __all__ = [
     "AgentThoughtChunkUpdate",
     "AskUserParams",
     "AskUserResult",
+    "AuthLoginParams",
+    "AuthLogoutResult",
+    "AuthSource",
+    "AuthStatusResult",
     "CancelRequestParams",
     "CancelledOutcome",
     "ClaudePyClientCapabilities",

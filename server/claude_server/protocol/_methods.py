@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from claude_server.protocol._auth import AuthLoginParams, AuthLogoutResult, AuthStatusResult
 from claude_server.protocol._base import Empty, WireModel
 from claude_server.protocol._daemon import DaemonStatusResult
 from claude_server.protocol._lifecycle import InitializeParams, InitializeResult
@@ -113,6 +114,21 @@ METHODS: dict[str, MethodSpec] = {
             Empty,
             DaemonStatusResult,
             "Version, pid, uptime, connections and live sessions.",
+        ),
+        _request(
+            "auth/status",
+            Empty,
+            AuthStatusResult,
+            "Which credential source is in use (never the secret).",
+        ),
+        _request(
+            "auth/login",
+            AuthLoginParams,
+            AuthStatusResult,
+            "Store an API key in the system keyring for claude-py.",
+        ),
+        _request(
+            "auth/logout", Empty, AuthLogoutResult, "Remove the key claude-py stored, if any."
         ),
         _request("session/new", SessionNewParams, SessionNewResult, "Create a live session."),
         _request(

@@ -20,6 +20,14 @@ would hand the caller duplicate deltas. The error is raised as is (it keeps its 
 flag), and the caller, who knows what it already showed and stored, decides whether to discard
 the partial response and ask again.
 
+Requests. The body and the ``anthropic-beta`` header come from :mod:`._request` (prompt-cache
+breakpoints, thinking, effort, betas merged with any the credential's headers carry).
+:meth:`AnthropicProvider.count_tokens` asks ``POST /v1/messages/count_tokens`` for the same
+prompt and falls back to a local estimate (:mod:`._tokens`) when the API cannot answer.
+
+Timeouts. ``connect_timeout`` bounds opening a connection; ``idle_timeout`` bounds every wait
+for the next bytes of a response, so a stream may run for as long as data keeps coming.
+
 Secrets. The credential goes into request headers only. Error messages are built from statuses,
 the API's own error text and httpx's exception text, each scrubbed of the secret; nothing here
 logs headers. Abandoning the iterator early closes the HTTP response; wrap the iteration in
@@ -42,16 +50,23 @@ from claude_server import __version__
 from claude_server.auth import Credential
 from claude_server.errors import AuthError, ClaudePyError, ConfigError, StreamError
 from claude_server.model import MessageStarted, ModelRequest, StreamEvent, StreamRetrying
+from claude_server.model._provider import TokenCount
 from claude_server.provider._accumulate import MessageAccumulator
 from claude_server.provider._errors import (
     Scrubber,
     error_from_response,
     error_from_transport,
 )
+from claude_server.provider._request import (
+    build_count_tokens_request,
+    build_request,
+    request_headers,
+)
 from claude_server.provider._retry import RetryPolicy, parse_retry_after
 from claude_server.provider._sse import SSEDecoder
+from claude_server.provider._tokens import estimate_tokens
 
-__all__ = ["ANTHROPIC_VERSION", "DEFAULT_BASE_URL", "AnthropicProvider"]
+__all__ = ["ANTHROPIC_VERSION", "DEFAULT_BASE_URL", "AnthropicProvider", "messages_url"]
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +75,10 @@ ANTHROPIC_VERSION: Final = "2023-06-01"
 """The ``anthropic-version`` header value this client speaks."""
 
 _MAX_ERROR_BODY: Final = 64 * 1024  # an error body beyond this is not worth reading
+_MAX_COUNT_BODY: Final = 64 * 1024  # a count_tokens answer is a few bytes
 
 
-def _messages_url(base_url: str) -> str:
+def messages_url(base_url: str) -> str:
     """The Messages endpoint under ``base_url``, which may end in a slash or hold a path."""
     try:
         url = httpx.URL(base_url.strip())
@@ -114,7 +130,8 @@ class AnthropicProvider:
             raise ConfigError(f"max_attempts must be at least 1, not {max_attempts}")
         self._credential = credential
         self._scrub = Scrubber(credential.secret)
-        self._url = _messages_url(base_url)
+        self._url = messages_url(base_url)
+        self._count_url = self._url + "/count_tokens"
         # For messages and logs: the endpoint without any user:password part.
         self._shown_url = str(httpx.URL(self._url).copy_with(userinfo=b""))
         auth_headers = credential.headers()
@@ -145,11 +162,12 @@ class AnthropicProvider:
             trust_env=True,
             follow_redirects=False,
         )
-        self._headers = {
+        # The credential's headers may carry beta flags of their own (an OAuth login does);
+        # request_headers merges those with each request's betas into one header.
+        self._base_headers = {
             **auth_headers,
             "anthropic-version": ANTHROPIC_VERSION,
             "content-type": "application/json",
-            "accept": "text/event-stream",
             "user-agent": f"claude-py/{__version__}",
         }
 
@@ -173,30 +191,81 @@ class AnthropicProvider:
     @staticmethod
     def request_body(request: ModelRequest) -> dict[str, Any]:
         """The JSON body of the streaming Messages request for ``request``."""
-        body: dict[str, Any] = {
-            "model": request.model,
-            "max_tokens": request.max_tokens,
-            "messages": [message.to_api() for message in request.messages],
-            "stream": True,
-        }
-        if request.system:
-            body["system"] = request.system
-        if request.tools:
-            body["tools"] = request.tools
-        if request.metadata:
-            body["metadata"] = request.metadata
-        return body
+        return build_request(request).body
+
+    def request_headers(self, request: ModelRequest) -> dict[str, str]:
+        """The headers of the streaming Messages request for ``request`` (secret included)."""
+        return self._headers(build_request(request).betas, "text/event-stream")
+
+    def _headers(self, betas: list[str], accept: str) -> dict[str, str]:
+        return {**request_headers(self._base_headers, betas), "accept": accept}
+
+    async def count_tokens(self, request: ModelRequest) -> TokenCount:
+        """The input tokens of ``request``: counted by the API, or estimated locally.
+
+        Asks ``POST /v1/messages/count_tokens`` once, without retries. When the API cannot be
+        reached, answers with an error status or with something unreadable, the result is
+        :func:`estimate_tokens` with ``exact`` false and ``reason`` saying what happened.
+        """
+        built = build_count_tokens_request(request)
+        content = json.dumps(built.body, ensure_ascii=False).encode("utf-8")
+        headers = self._headers(built.betas, "application/json")
+        try:
+            reason = await self._count(content, headers)
+        except httpx.HTTPError as exc:
+            error = error_from_transport(
+                exc,
+                phase="request",
+                url=self._scrub(self._shown_url + "/count_tokens"),
+                idle_timeout=self._idle_timeout,
+                scrub=self._scrub,
+            )
+            reason = error.message
+        if isinstance(reason, int):
+            return TokenCount(tokens=reason, exact=True)
+        log.debug("count_tokens fell back to an estimate: %s", reason)
+        return TokenCount(tokens=estimate_tokens(request), exact=False, reason=reason)
+
+    async def _count(self, content: bytes, headers: dict[str, str]) -> int | str:
+        """The API's count, or why there is none."""
+        async with self._client.stream(
+            "POST", self._count_url, content=content, headers=headers
+        ) as response:
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) >= _MAX_COUNT_BODY:
+                    break
+            if response.status_code != 200:
+                error = error_from_response(
+                    response.status_code,
+                    response.headers,
+                    bytes(body),
+                    scrub=self._scrub,
+                    credential_source=self._credential.source,
+                    retry_after=None,
+                )
+                return error.message
+        try:
+            tokens = json.loads(body).get("input_tokens")
+        except (ValueError, AttributeError, RecursionError):
+            tokens = None
+        if not isinstance(tokens, int) or isinstance(tokens, bool) or tokens < 0:
+            return "The token counting endpoint answered without a token count."
+        return tokens
 
     async def stream(self, request: ModelRequest) -> AsyncGenerator[StreamEvent, None]:
         """Send ``request`` and yield its events; see the module docstring for retries."""
-        content = json.dumps(self.request_body(request), ensure_ascii=False).encode("utf-8")
+        built = build_request(request)
+        content = json.dumps(built.body, ensure_ascii=False).encode("utf-8")
+        headers = self._headers(built.betas, "text/event-stream")
         policy = self._policy
         attempt = 1
         while True:
             held: MessageStarted | None = None
             committed = False
             try:
-                async with aclosing(self._attempt(content, attempt)) as events:
+                async with aclosing(self._attempt(content, headers, attempt)) as events:
                     async for event in events:
                         if not committed:
                             if isinstance(event, MessageStarted):
@@ -238,13 +307,15 @@ class AnthropicProvider:
         else:
             log.debug("model request failed: %s", error.message)
 
-    async def _attempt(self, content: bytes, attempt: int) -> AsyncGenerator[StreamEvent, None]:
+    async def _attempt(
+        self, content: bytes, headers: dict[str, str], attempt: int
+    ) -> AsyncGenerator[StreamEvent, None]:
         """One HTTP exchange; failures leave as :class:`_AttemptFailed` or taxonomy errors."""
         log.debug("POST %s (attempt %d)", self._shown_url, attempt)
         phase: Literal["request", "stream"] = "request"
         try:
             async with self._client.stream(
-                "POST", self._url, content=content, headers=self._headers
+                "POST", self._url, content=content, headers=headers
             ) as response:
                 phase = "stream"
                 if response.status_code != 200:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from claude_server import __version__
 from claude_server import protocol as p
+from claude_server.auth import CredentialResolver
 from claude_server.engine import SessionManager
 
 if TYPE_CHECKING:
@@ -24,9 +25,11 @@ class DaemonCore:
         self,
         sessions: SessionManager,
         data_dir: Path,
+        credentials: CredentialResolver,
         resolve_model: Callable[[str], str] = str,
     ) -> None:
         self.sessions = sessions
+        self.credentials = credentials
         self.data_dir = data_dir
         self.resolve_model = resolve_model
         """Turns a model alias (``sonnet``) into a model id."""

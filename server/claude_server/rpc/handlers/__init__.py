@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from claude_server.rpc._dispatch import Handler
+from claude_server.rpc.handlers.auth import auth_handlers
 from claude_server.rpc.handlers.daemon import daemon_handlers
 from claude_server.rpc.handlers.session import session_handlers
 
@@ -15,7 +16,11 @@ if TYPE_CHECKING:
 
 def all_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
     """Every handler of the daemon, bound to one connection."""
-    return {**daemon_handlers(core, conn), **session_handlers(core, conn)}
+    return {
+        **daemon_handlers(core, conn),
+        **auth_handlers(core, conn),
+        **session_handlers(core, conn),
+    }
 
 
 __all__ = ["all_handlers"]
