@@ -25,6 +25,7 @@ from claude_server.errors import (
 )
 from claude_server.model import (
     AssistantMessage,
+    Effort,
     ErrorEvent,
     Message,
     MessageCompleted,
@@ -34,11 +35,13 @@ from claude_server.model import (
     PermissionChecker,
     SessionEvent,
     TextBlock,
+    ThinkingConfig,
     TurnCompletedEvent,
     TurnStartedEvent,
     Usage,
     UserMessageEvent,
 )
+from claude_server.provider import estimate_cost
 from claude_server.sessions import EventLog
 
 log = logging.getLogger(__name__)
@@ -58,6 +61,13 @@ class LiveSession:
         self.log = EventLog()
         self.messages: list[Message] = []
         self.total_usage = Usage()
+        self.total_cost_usd: float | None = 0.0
+        """Estimated cost of the session; ``None`` once a model without a known price ran."""
+        self.thinking: ThinkingConfig | None = None
+        """Extended thinking for the next turns (``/think``); ``None`` is the model's default."""
+        self.effort: Effort | None = None
+        """Effort level for the next turns (``/effort``)."""
+        self._model_before_fast: str | None = None
         self.allow_rules: list[str] = []
         """Rules the user allowed "always" during this session."""
         self.tool_state: dict[str, Any] = {}
@@ -90,6 +100,16 @@ class LiveSession:
         if model != self.model:
             self.model = model
             self.emit(ModelChangedEvent(model))
+
+    def toggle_fast(self) -> str:
+        """``/fast``: switch to the small model, or back to the one used before; returns it."""
+        if self._model_before_fast is None:
+            self._model_before_fast = self.model
+            self.set_model(self.deps.small_model)
+        else:
+            previous, self._model_before_fast = self._model_before_fast, None
+            self.set_model(previous)
+        return self.model
 
     async def prompt(self, text: str) -> TurnOutcome:
         """Run one turn for ``text`` and return how it ended.
@@ -133,7 +153,6 @@ class LiveSession:
                 with contextlib.suppress(Exception):
                     await hooks.run("SessionEnd", {"reason": reason}, mode=self.mode)
 
-
     # -- the turn ---------------------------------------------------------------------------
 
     async def _run(self, text: str) -> TurnOutcome:
@@ -167,6 +186,8 @@ class LiveSession:
                 max_tokens=self.deps.max_tokens,
                 system=await self._system_prompt(),
                 max_turns=self.deps.max_turns,
+                thinking=self.thinking,
+                effort=self.effort,
             )
             env = self._exec_env() if self._tools is not None else None
             outcome = await run_turn(
@@ -181,9 +202,9 @@ class LiveSession:
             )
         except asyncio.CancelledError:
             self._record_interruption(state)
-            self.emit(TurnCompletedEvent(turn_id, "cancelled", state.usage))
+            self.emit(TurnCompletedEvent(turn_id, "cancelled", state.usage, state.cost_usd))
             # The turn task ends normally so the caller gets a result, not an exception.
-            return TurnOutcome(stop_reason="cancelled", usage=state.usage)
+            return TurnOutcome("cancelled", state.usage, state.cost_usd)
         except ClaudePyError as exc:
             if isinstance(exc, AuthInvalidError):
                 await self.deps.credential_rejected()
@@ -194,7 +215,7 @@ class LiveSession:
             error = InternalError(f"internal error during the turn: {exc.__class__.__name__}")
             self._fail(turn_id, state, error)
             raise error from exc
-        self.emit(TurnCompletedEvent(turn_id, outcome.stop_reason, outcome.usage))
+        self.emit(TurnCompletedEvent(turn_id, outcome.stop_reason, outcome.usage, outcome.cost_usd))
         return outcome
 
     async def _system_prompt(self) -> str:
@@ -303,18 +324,24 @@ class LiveSession:
         provider = await self.deps.provider_factory()
         async for event in provider.stream(request):
             if isinstance(event, MessageCompleted):
-                self._add_usage(event.message.usage)
+                self._add_usage(
+                    event.message.usage, estimate_cost(request.model, event.message.usage)
+                )
                 return event.message
         raise InternalError("the side request ended without a message")
 
     def _fail(self, turn_id: str, state: TurnState, exc: ClaudePyError) -> None:
         self._record_interruption(state)
         self.emit(ErrorEvent(code=exc.code, message=exc.message, retryable=exc.retryable))
-        self.emit(TurnCompletedEvent(turn_id, "error", state.usage))
+        self.emit(TurnCompletedEvent(turn_id, "error", state.usage, state.cost_usd))
 
-    def _add_usage(self, usage: Usage) -> Usage:
+    def _add_usage(self, usage: Usage, cost: float | None) -> tuple[Usage, float | None]:
         self.total_usage = self.total_usage + usage
-        return self.total_usage
+        if cost is None or self.total_cost_usd is None:
+            self.total_cost_usd = None
+        else:
+            self.total_cost_usd += cost
+        return self.total_usage, self.total_cost_usd
 
     def _append_user_text(self, text: str) -> None:
         # A failed turn can leave the user's message unanswered; the API wants roles to

@@ -97,7 +97,7 @@ class SubagentHost:
     model: Callable[[], str]
     max_tokens: int
     max_turns: int
-    add_usage: Callable[[Usage], Usage]
+    add_usage: Callable[[Usage, float | None], tuple[Usage, float | None]]
     agents: Callable[[], dict[str, AgentDefinition]]
     on_stop: Callable[[bool], Awaitable[str | None]] | None = None
     """The SubagentStop hooks."""

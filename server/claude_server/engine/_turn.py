@@ -10,6 +10,7 @@ from claude_server.model import (
     AgentTextEvent,
     AgentThoughtEvent,
     AssistantMessage,
+    Effort,
     Message,
     MessageCompleted,
     ModelRequest,
@@ -18,12 +19,14 @@ from claude_server.model import (
     SessionEvent,
     StreamRetrying,
     TextDelta,
+    ThinkingConfig,
     ThinkingDelta,
     ToolResultBlock,
     ToolUseBlock,
     Usage,
     UsageEvent,
 )
+from claude_server.provider import estimate_cost
 
 Emit = Callable[[SessionEvent], object]
 
@@ -33,6 +36,8 @@ class TurnState:
     """What a turn has produced so far; kept current so a cancel or failure can be recorded."""
 
     usage: Usage = field(default_factory=Usage)
+    cost_usd: float | None = 0.0
+    """Estimated cost so far; ``None`` once a response came from a model without a price."""
     partial_text: list[str] = field(default_factory=list)
     """Text streamed in the response being received (cleared when it completes)."""
     pending_calls: list[ToolUseBlock] = field(default_factory=list)
@@ -46,6 +51,7 @@ class TurnOutcome:
 
     stop_reason: str
     usage: Usage
+    cost_usd: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +63,8 @@ class TurnConfig:
     system: str | None = None
     max_turns: int = 20
     """Model calls allowed in one turn before it stops with ``max_turns``."""
+    thinking: ThinkingConfig | None = None
+    effort: Effort | None = None
 
 
 async def run_turn(
@@ -65,13 +73,13 @@ async def run_turn(
     config: TurnConfig,
     emit: Emit,
     state: TurnState,
-    session_usage: Callable[[Usage], Usage],
+    session_usage: Callable[[Usage, float | None], tuple[Usage, float | None]],
     tools: ExecEnv | None = None,
     on_stop: Callable[[bool], Awaitable[str | None]] | None = None,
 ) -> TurnOutcome:
     """Drive the model until it stops asking for tools; ``messages`` grows in place.
 
-    ``session_usage`` adds a response's usage to the session's total and returns the new total.
+    ``session_usage`` adds a response's usage and cost to the session's totals and returns them.
     ``on_stop`` runs when the model is done (the Stop hooks); a text it returns is given to the
     model as feedback and the loop goes on. Its argument says whether that already happened.
     """
@@ -84,10 +92,15 @@ async def run_turn(
             max_tokens=config.max_tokens,
             system=config.system,
             tools=definitions,
+            thinking=config.thinking,
+            effort=config.effort,
         )
         response = await _stream_one(provider, request, emit, state)
+        cost = estimate_cost(response.model or config.model, response.usage)
         state.usage = state.usage + response.usage
-        emit(UsageEvent(turn=state.usage, total=session_usage(response.usage)))
+        state.cost_usd = None if cost is None or state.cost_usd is None else state.cost_usd + cost
+        total, total_cost = session_usage(response.usage, cost)
+        emit(UsageEvent(state.usage, total, state.cost_usd, total_cost))
         stop = response.stop_reason or "end_turn"
         stored = _storable(response, stop)
         if stored.content:
@@ -96,7 +109,7 @@ async def run_turn(
         if not calls:
             feedback = await on_stop(stop_hook_active) if on_stop is not None else None
             if feedback is None or not stored.content:
-                return TurnOutcome(stop_reason=stop, usage=state.usage)
+                return TurnOutcome(stop_reason=stop, usage=state.usage, cost_usd=state.cost_usd)
             stop_hook_active = True
             messages.append(Message.user_text(f"Stop hook feedback:\n{feedback}"))
             continue
@@ -108,7 +121,7 @@ async def run_turn(
             results = await run_tool_calls(calls, tools, state.calls)
         messages.append(Message(role="user", content=list(results)))
         state.pending_calls = []
-    return TurnOutcome(stop_reason="max_turns", usage=state.usage)
+    return TurnOutcome(stop_reason="max_turns", usage=state.usage, cost_usd=state.cost_usd)
 
 
 def _storable(response: AssistantMessage, stop: str) -> Message:

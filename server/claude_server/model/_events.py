@@ -48,6 +48,8 @@ class TurnCompletedEvent:
     turn_id: str
     stop_reason: str
     usage: Usage
+    cost_usd: float | None = None
+    """Estimated cost of the turn; ``None`` when a model's price is unknown."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -56,6 +58,8 @@ class UsageEvent:
 
     turn: Usage
     total: Usage
+    turn_cost_usd: float | None = None
+    total_cost_usd: float | None = None
 
 
 @dataclass(slots=True, frozen=True)

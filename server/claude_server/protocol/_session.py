@@ -79,6 +79,8 @@ class SessionPromptResult(WireModel):
 
     stop_reason: StopReason
     usage: Usage
+    cost_usd: float | None = None
+    """Estimated cost of the turn in USD (absent when a model's price is unknown)."""
 
 
 class SessionCancelParams(WireModel):

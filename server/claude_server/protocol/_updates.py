@@ -55,6 +55,8 @@ class TurnCompletedUpdate(WireModel):
     turn_id: str
     stop_reason: StopReason
     usage: Usage
+    cost_usd: float | None = None
+    """Estimated cost of the turn in USD (absent when a model's price is unknown)."""
 
 
 class UsageUpdate(WireModel):
@@ -63,6 +65,9 @@ class UsageUpdate(WireModel):
     kind: Literal["usage_update"] = "usage_update"
     turn: Usage
     total: Usage
+    turn_cost_usd: float | None = None
+    total_cost_usd: float | None = None
+    """Estimated costs in USD from the price table (absent when a price is unknown)."""
 
 
 class RetryingUpdate(WireModel):

@@ -53,6 +53,11 @@ def wire_usage(usage: Usage) -> p.Usage:
     )
 
 
+def _cents(cost: float | None) -> float | None:
+    # Six decimals keep sub-cent precision without float noise on the wire.
+    return None if cost is None else round(cost, 6)
+
+
 def wire_stop_reason(reason: str) -> p.StopReason:
     """A stop reason the protocol knows; an unknown one from a newer API counts as end_turn."""
     return reason if reason in _STOP_REASONS else "end_turn"  # type: ignore[return-value]
@@ -82,10 +87,18 @@ def to_update(event: SessionEvent) -> p.SessionUpdate:
             return p.TurnStartedUpdate(turn_id=turn_id)
         case TurnCompletedEvent(turn_id=turn_id, stop_reason=reason, usage=usage):
             return p.TurnCompletedUpdate(
-                turn_id=turn_id, stop_reason=wire_stop_reason(reason), usage=wire_usage(usage)
+                turn_id=turn_id,
+                stop_reason=wire_stop_reason(reason),
+                usage=wire_usage(usage),
+                cost_usd=_cents(event.cost_usd),
             )
         case UsageEvent(turn=turn, total=total):
-            return p.UsageUpdate(turn=wire_usage(turn), total=wire_usage(total))
+            return p.UsageUpdate(
+                turn=wire_usage(turn),
+                total=wire_usage(total),
+                turn_cost_usd=_cents(event.turn_cost_usd),
+                total_cost_usd=_cents(event.total_cost_usd),
+            )
         case RetryingEvent():
             return p.RetryingUpdate(
                 attempt=event.attempt,

@@ -23,7 +23,8 @@ def session_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
             raise ProtocolViolationError(f"cwd must be an absolute path, got {params.cwd!r}")
         if not os.path.isdir(params.cwd):
             raise ProtocolViolationError(f"cwd {params.cwd!r} is not a directory")
-        session = core.sessions.new(params.cwd, params.model, params.mode)
+        model = core.resolve_model(params.model) if params.model else None
+        session = core.sessions.new(params.cwd, model, params.mode)
         conn.watch(session, since_seq=None)
         return p.SessionNewResult(
             session_id=session.session_id, model=session.model, mode=session.mode
@@ -35,7 +36,9 @@ def session_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
         text = "".join(block.text for block in params.prompt)
         outcome = await session.prompt(text)
         return p.SessionPromptResult(
-            stop_reason=wire_stop_reason(outcome.stop_reason), usage=wire_usage(outcome.usage)
+            stop_reason=wire_stop_reason(outcome.stop_reason),
+            usage=wire_usage(outcome.usage),
+            cost_usd=None if outcome.cost_usd is None else round(outcome.cost_usd, 6),
         )
 
     async def cancel(params: p.SessionCancelParams) -> None:
