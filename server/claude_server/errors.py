@@ -18,6 +18,7 @@ these at one boundary per package, so callers never catch a library's exception 
     ├── SessionError
     │   ├── SessionNotFoundError   session_not_found
     │   └── SessionBusyError       session_busy
+    ├── CommandError               command_failed (a slash command cannot run as typed)
     ├── ProtocolViolationError     protocol_violation (bad input from a client)
     ├── OperationCancelledError    cancelled
     └── InternalError              internal
@@ -157,6 +158,16 @@ class SessionBusyError(SessionError):
     rpc_code = -32032
 
 
+class CommandError(ClaudePyError):
+    """A command cannot be carried out as typed (a missing file, a bad argument).
+
+    The message is written for the user and is shown as is.
+    """
+
+    code = "command_failed"
+    rpc_code = -32040
+
+
 class ProtocolViolationError(ClaudePyError):
     """A client sent something the protocol does not allow."""
 
@@ -191,6 +202,7 @@ ERROR_CLASSES: tuple[type[ClaudePyError], ...] = (
     SessionError,
     SessionNotFoundError,
     SessionBusyError,
+    CommandError,
     ProtocolViolationError,
     OperationCancelledError,
     InternalError,

@@ -45,6 +45,7 @@ DAEMON_ERRORS: tuple[ErrorCode, ...] = (
     ErrorCode(-32030, "session_error", "A session request cannot be carried out."),
     ErrorCode(-32031, "session_not_found", "No live session has this id."),
     ErrorCode(-32032, "session_busy", "The session is already running a turn."),
+    ErrorCode(-32040, "command_failed", "A slash command cannot run as typed."),
     ErrorCode(-32600, "protocol_violation", "The client broke a rule of this protocol."),
 )
 """Codes of the daemon's own errors (``error.data.code``)."""
