@@ -172,7 +172,7 @@ def make_session(
         max_tokens=1000,
         tools=lambda: TestTools(timeline),
         checker_factory=lambda _cwd, _mode, _rules: RuleTable(decisions or {}),
-        suggest_rule=lambda tool, _input: f"{tool}(*)",
+        suggest_rules=lambda _cwd, tool, _input: [f"{tool}(*)"],
         save_rule=lambda path, rule: (saved if saved is not None else []).append((path, rule)),
         max_turns=max_turns,
         git_status=False,

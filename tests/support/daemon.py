@@ -67,11 +67,14 @@ class Updates:
         return await asyncio.wait_for(_wait(), timeout)
 
 
-async def initialize(client: RpcClient, token: str | None = None, name: str = "test") -> Any:
+async def initialize(
+    client: RpcClient, token: str | None = None, name: str = "test", answers: bool = False
+) -> Any:
+    caps = {"requestPermission": True, "askUser": True} if answers else {}
     params: dict[str, Any] = {
         "processId": os.getpid(),
         "clientInfo": {"name": name},
-        "capabilities": {"experimental": {"claudePy": {}}},
+        "capabilities": {"experimental": {"claudePy": caps}},
     }
     if token is not None:
         params["initializationOptions"] = {"token": token}
@@ -132,7 +135,11 @@ class SocketDaemon:
     stderr: list[str]
 
     async def connect(
-        self, init: bool = True, token: str | None = None
+        self,
+        init: bool = True,
+        token: str | None = None,
+        on_request: Any = None,
+        name: str = "test",
     ) -> tuple[RpcClient, Updates]:
         kind, _, rest = self.address.partition(":")
         if kind == "unix":
@@ -141,9 +148,11 @@ class SocketDaemon:
             host, _, port = rest.rpartition(":")
             reader, writer = await asyncio.open_connection(host, int(port))
         updates = Updates()
-        client = RpcClient(reader, writer, updates)
+        client = RpcClient(reader, writer, updates, on_request=on_request)
         if init:
-            await asyncio.wait_for(initialize(client, token=token), 30)
+            await asyncio.wait_for(
+                initialize(client, token=token, name=name, answers=on_request is not None), 30
+            )
         return client, updates
 
     async def open_raw(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:

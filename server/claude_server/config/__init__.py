@@ -1,33 +1,125 @@
-"""Configuration: file locations and settings."""
+"""Configuration: file locations, environment settings, Claude Code settings files and memory.
+
+- :func:`load_settings` reads and merges ``~/.claude/settings.json``, ``.claude/settings.json``,
+  ``.claude/settings.local.json``, command-line settings and the managed settings file, keeping
+  for every permission rule the file it came from; :class:`SettingsWatcher` reloads them when a
+  file changes; :func:`add_permission_rule` writes "allow always" rules to the local file.
+- :func:`collect_memory` gathers the ``CLAUDE.md`` files (with ``@path`` imports) and
+  :func:`render_memory` turns them into system-prompt text.
+"""
 
 from claude_server.config._env import (
     DEFAULT_BASE_URL,
+    DEFAULT_CLIENT_LOG_LEVEL,
+    DEFAULT_DAEMON_LOG_LEVEL,
     DEFAULT_MAX_TOKENS,
     DEFAULT_MODEL,
+    LOG_LEVEL_ENV,
     EnvSettings,
     env_settings,
+    log_level,
+)
+from claude_server.config._loader import (
+    BEHAVIORS,
+    SCOPES,
+    LoadedSettings,
+    SettingsProblem,
+    SettingsScope,
+    SettingsSource,
+    SourcedRule,
+    load_settings,
+    merge_settings,
+    validate_settings,
+)
+from claude_server.config._memory import (
+    MAX_IMPORT_DEPTH,
+    MemoryFile,
+    MemoryKind,
+    collect_memory,
+    render_memory,
 )
 from claude_server.config._paths import (
     APP_NAME,
+    MANAGED_MEMORY_PATH,
+    MANAGED_SETTINGS_PATH,
+    claude_config_dir,
     data_dir,
     default_socket_path,
     ensure_private_dir,
+    local_settings_path,
     log_dir,
+    project_settings_path,
     runtime_dir,
     token_path,
+    user_home,
+    user_settings_path,
 )
+from claude_server.config._settings import (
+    HOOK_EVENTS,
+    PERMISSION_MODES,
+    HookCommand,
+    HookMatcher,
+    PermissionMode,
+    PermissionsSettings,
+    SandboxFilesystem,
+    SandboxNetwork,
+    SandboxSettings,
+    Settings,
+    StatusLine,
+)
+from claude_server.config._watch import SettingsWatcher
+from claude_server.config._write import add_permission_rule
 
 __all__ = [
     "APP_NAME",
+    "BEHAVIORS",
     "DEFAULT_BASE_URL",
+    "DEFAULT_CLIENT_LOG_LEVEL",
+    "DEFAULT_DAEMON_LOG_LEVEL",
     "DEFAULT_MAX_TOKENS",
     "DEFAULT_MODEL",
+    "HOOK_EVENTS",
+    "LOG_LEVEL_ENV",
+    "MANAGED_MEMORY_PATH",
+    "MANAGED_SETTINGS_PATH",
+    "MAX_IMPORT_DEPTH",
+    "PERMISSION_MODES",
+    "SCOPES",
     "EnvSettings",
+    "HookCommand",
+    "HookMatcher",
+    "LoadedSettings",
+    "MemoryFile",
+    "MemoryKind",
+    "PermissionMode",
+    "PermissionsSettings",
+    "SandboxFilesystem",
+    "SandboxNetwork",
+    "SandboxSettings",
+    "Settings",
+    "SettingsProblem",
+    "SettingsScope",
+    "SettingsSource",
+    "SettingsWatcher",
+    "SourcedRule",
+    "StatusLine",
+    "add_permission_rule",
+    "claude_config_dir",
+    "collect_memory",
     "data_dir",
     "default_socket_path",
     "ensure_private_dir",
     "env_settings",
+    "load_settings",
+    "local_settings_path",
     "log_dir",
+    "log_level",
+    "merge_settings",
+    "project_settings_path",
+    "render_memory",
     "runtime_dir",
     "token_path",
+    "user_home",
+    "user_settings_path",
+    "validate_settings",
 ]

@@ -47,3 +47,28 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if value < 1:
         raise ConfigError(f"{name} must be at least 1, got {value}")
     return value
+
+
+LOG_LEVEL_ENV = "CLAUDE_PY_LOG"
+"""The variable naming the log level (``debug``, ``info``, ``warning``, ``error``)."""
+
+DEFAULT_DAEMON_LOG_LEVEL = "info"
+DEFAULT_CLIENT_LOG_LEVEL = "warning"
+_LOG_LEVELS = {
+    "debug": "debug",
+    "info": "info",
+    "warn": "warning",
+    "warning": "warning",
+    "error": "error",
+    "critical": "critical",
+}
+
+
+def log_level(env: Mapping[str, str] | None = None, *, client: bool = False) -> str:
+    """The log level ``CLAUDE_PY_LOG`` names; default ``warning`` for a client, ``info`` else.
+
+    An unknown name gives the default rather than an error: logging must never stop a start.
+    """
+    env = os.environ if env is None else env
+    default = DEFAULT_CLIENT_LOG_LEVEL if client else DEFAULT_DAEMON_LOG_LEVEL
+    return _LOG_LEVELS.get(env.get(LOG_LEVEL_ENV, "").strip().lower(), default)

@@ -59,3 +59,43 @@ def ensure_private_dir(path: Path) -> Path:
     if st.st_mode & 0o077:
         path.chmod(0o700)
     return path
+
+
+# Claude Code's own files (settings, memory), read so existing setups work unchanged.
+
+MANAGED_SETTINGS_PATH = Path("/etc/claude-code/managed-settings.json")
+"""Claude Code's system-wide managed settings on Linux; nothing below may override it."""
+
+MANAGED_MEMORY_PATH = Path("/etc/claude-code/CLAUDE.md")
+"""Claude Code's system-wide managed memory file on Linux."""
+
+
+def user_home(env: Mapping[str, str] | None = None) -> Path:
+    """The user's home directory: ``$HOME`` when set, else the password database's."""
+    env = os.environ if env is None else env
+    if home := env.get("HOME"):
+        return Path(home)
+    return Path.home()
+
+
+def claude_config_dir(env: Mapping[str, str] | None = None, home: Path | None = None) -> Path:
+    """Claude Code's user folder: ``$CLAUDE_CONFIG_DIR`` or ``~/.claude``."""
+    env = os.environ if env is None else env
+    if configured := env.get("CLAUDE_CONFIG_DIR", "").strip():
+        return Path(configured).expanduser()
+    return (home if home is not None else user_home(env)) / ".claude"
+
+
+def user_settings_path(env: Mapping[str, str] | None = None, home: Path | None = None) -> Path:
+    """``~/.claude/settings.json`` (or under ``$CLAUDE_CONFIG_DIR``)."""
+    return claude_config_dir(env, home) / "settings.json"
+
+
+def project_settings_path(project_dir: Path) -> Path:
+    """The shared project settings, ``.claude/settings.json``."""
+    return project_dir / ".claude" / "settings.json"
+
+
+def local_settings_path(project_dir: Path) -> Path:
+    """The personal project settings, ``.claude/settings.local.json`` (not checked in)."""
+    return project_dir / ".claude" / "settings.local.json"

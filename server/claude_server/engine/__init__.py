@@ -16,6 +16,7 @@ from claude_server.engine._executor import ToolSet
 from claude_server.engine._hooks import HookRunner, HooksConfig, parse_hooks
 from claude_server.engine._manager import SessionManager
 from claude_server.engine._session import PERMISSION_MODES, LiveSession
+from claude_server.engine._slash import CommandServices, SlashResult, run_slash
 from claude_server.engine._subagent import AgentDefinition, builtin_agents
 from claude_server.engine._turn import TurnConfig, TurnOutcome
 
@@ -24,6 +25,7 @@ __all__ = [
     "AgentDefinition",
     "CheckerFactory",
     "ClientBridge",
+    "CommandServices",
     "EngineDeps",
     "HookRunner",
     "HooksConfig",
@@ -34,9 +36,11 @@ __all__ = [
     "PermissionRequest",
     "ProviderFactory",
     "SessionManager",
+    "SlashResult",
     "ToolSet",
     "TurnConfig",
     "TurnOutcome",
     "builtin_agents",
     "parse_hooks",
+    "run_slash",
 ]

@@ -49,16 +49,24 @@ class EngineDeps:
     """A fresh tool set for a new session; ``None`` runs sessions without tools."""
     checker_factory: CheckerFactory | None = None
     """Required with ``tools``: the permission rules that gate every tool call."""
-    suggest_rule: Callable[[str, dict[str, Any]], str] = lambda tool, _input: tool
-    """The allow rule that "allow always" adds for a call (``Bash(npm test)``, ``Edit``...)."""
+    suggest_rules: Callable[[Path, str, dict[str, Any]], list[str]] = lambda _cwd, tool, _input: [
+        tool
+    ]
+    """The allow rules "allow always" adds for a call (``Bash(npm test *)``, ``Edit(/src/**)``)."""
     save_rule: Callable[[Path, str], None] = _no_rule_file
     """Persists an "allow always" rule for the project (``.claude/settings.local.json``)."""
     memory: Callable[[Path], str | None] = _no_memory
     """The project's memory files rendered for the system prompt."""
     agents: Callable[[Path], dict[str, AgentDefinition]] = lambda _cwd: builtin_agents()
     """The sub-agent types for a project (built-in ones plus ``.claude/agents/*.md``)."""
+    prepare_tools: Callable[[Path, dict[str, Any]], None] | None = None
+    """Called before each turn with the session's tool state (e.g. to set up the sandbox)."""
+    close_tool_state: Callable[[dict[str, Any]], Awaitable[None]] | None = None
+    """Releases what tools keep for a session (background shells) when it closes."""
     hooks: Callable[[Path], HooksConfig] = _no_hooks
     """The hooks configured for a project (read before every turn, so edits apply)."""
+    home: Path = field(default_factory=Path.home)
+    """The user's home (for ``~/`` references and user-level files)."""
     bridge: ClientBridge = field(default_factory=NoClients)
     headless_allows: bool = False
     max_turns: int = 20

@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from claude_server.commands import Pins, expand_references
 from claude_server.engine._context import CallContext
 from claude_server.engine._deps import EngineDeps
 from claude_server.engine._executor import ExecEnv, ToolSet, interrupted_results
@@ -24,6 +25,7 @@ from claude_server.errors import (
     SessionBusyError,
 )
 from claude_server.model import (
+    CONTENT_ADAPTER,
     AssistantMessage,
     Effort,
     ErrorEvent,
@@ -68,6 +70,9 @@ class LiveSession:
         self.effort: Effort | None = None
         """Effort level for the next turns (``/effort``)."""
         self._model_before_fast: str | None = None
+        self.pins = Pins(Path(cwd), home=deps.home)
+        """Files pinned with ``/add``: they go with every message."""
+        self._scoped_allow: list[str] = []
         self.allow_rules: list[str] = []
         """Rules the user allowed "always" during this session."""
         self.tool_state: dict[str, Any] = {}
@@ -101,6 +106,17 @@ class LiveSession:
             self.model = model
             self.emit(ModelChangedEvent(model))
 
+    @property
+    def is_fast(self) -> bool:
+        """``/fast`` is on."""
+        return self._model_before_fast is not None
+
+    def clear(self) -> None:
+        """``/clear``: forget the conversation (not the settings, pins or tools' state)."""
+        if self.busy:
+            raise SessionBusyError("cannot clear while a turn runs; cancel it first")
+        self.messages.clear()
+
     def toggle_fast(self) -> str:
         """``/fast``: switch to the small model, or back to the one used before; returns it."""
         if self._model_before_fast is None:
@@ -111,7 +127,7 @@ class LiveSession:
             self.set_model(previous)
         return self.model
 
-    async def prompt(self, text: str) -> TurnOutcome:
+    async def prompt(self, text: str, *, scoped_allow: list[str] | None = None) -> TurnOutcome:
         """Run one turn for ``text`` and return how it ended.
 
         The turn belongs to the session, not to the caller: if the caller goes away the turn
@@ -123,6 +139,7 @@ class LiveSession:
                 f"session {self.session_id} is already running a turn; "
                 "wait for it or cancel it first"
             )
+        self._scoped_allow = list(scoped_allow or [])
         turn = asyncio.create_task(self._run(text), name=f"turn-{self.session_id}")
         self._turn = turn
         try:
@@ -147,6 +164,8 @@ class LiveSession:
             self._turn.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._turn
+        if self.deps.close_tool_state is not None:
+            await self.deps.close_tool_state(self.tool_state)
         if self._started:
             hooks = self._hooks()
             if hooks.has("SessionEnd"):
@@ -189,6 +208,8 @@ class LiveSession:
                 thinking=self.thinking,
                 effort=self.effort,
             )
+            if self.deps.prepare_tools is not None:
+                self.deps.prepare_tools(Path(self.cwd), self.tool_state)
             env = self._exec_env() if self._tools is not None else None
             outcome = await run_turn(
                 self.messages,
@@ -283,7 +304,9 @@ class LiveSession:
     def _checker(self) -> PermissionChecker:
         if self.deps.checker_factory is None:
             raise InternalError("tools are enabled but no permission checker was configured")
-        return self.deps.checker_factory(Path(self.cwd), self.mode, list(self.allow_rules))
+        # Rules a running skill's allowed-tools grant hold only during that turn.
+        rules = [*self.allow_rules, *self._scoped_allow] if self.busy else list(self.allow_rules)
+        return self.deps.checker_factory(Path(self.cwd), self.mode, rules)
 
     def _call_context(self, tool_call_id: str) -> CallContext:
         return CallContext(
@@ -298,13 +321,13 @@ class LiveSession:
         )
 
     def _remember_rule(self, tool_name: str, tool_input: dict[str, Any]) -> None:
-        rule = self.deps.suggest_rule(tool_name, tool_input)
-        self.allow_rules.append(rule)
-        try:
-            self.deps.save_rule(Path(self.cwd), rule)
-        except (OSError, ClaudePyError) as exc:
-            # The rule still applies for this session; the user learns it was not saved.
-            self.emit(ErrorEvent("config_invalid", f"could not save the rule {rule}: {exc}"))
+        for rule in self.deps.suggest_rules(Path(self.cwd), tool_name, tool_input):
+            self.allow_rules.append(rule)
+            try:
+                self.deps.save_rule(Path(self.cwd), rule)
+            except (OSError, ClaudePyError) as exc:
+                # The rule still applies for this session; the user learns it was not saved.
+                self.emit(ErrorEvent("config_invalid", f"could not save the rule {rule}: {exc}"))
 
     async def _side_request(
         self,
@@ -344,12 +367,17 @@ class LiveSession:
         return self.total_usage, self.total_cost_usd
 
     def _append_user_text(self, text: str) -> None:
+        # @references and pinned files become content blocks before the typed text.
+        expanded = expand_references(text, Path(self.cwd), home=self.deps.home, pins=self.pins)
+        for warning in expanded.warnings:
+            self.emit(ErrorEvent("reference", warning))
+        blocks = CONTENT_ADAPTER.validate_python(expanded.content_blocks())
         # A failed turn can leave the user's message unanswered; the API wants roles to
         # alternate, so the next prompt joins that message instead of following it.
         if self.messages and self.messages[-1].role == "user":
-            self.messages[-1].content.append(TextBlock(text=text))
+            self.messages[-1].content.extend(blocks)
         else:
-            self.messages.append(Message.user_text(text))
+            self.messages.append(Message(role="user", content=blocks))
 
     def _record_interruption(self, state: TurnState) -> None:
         # Keep the conversation valid and true to what the user saw: every stored tool call

@@ -12,6 +12,16 @@ from claude_server.protocol._auth import (
     AuthStatusResult,
 )
 from claude_server.protocol._base import Empty, WireModel
+from claude_server.protocol._commands import (
+    CommandInfo,
+    CommandsListParams,
+    CommandsListResult,
+    FileMatchInfo,
+    FilesSearchParams,
+    FilesSearchResult,
+    SessionCommandParams,
+    SessionCommandResult,
+)
 from claude_server.protocol._daemon import ConnectionInfo, DaemonStatusResult, LiveSessionInfo
 from claude_server.protocol._errors import DAEMON_ERRORS, JSONRPC_ERRORS, ErrorCode, ErrorData
 from claude_server.protocol._lifecycle import (
@@ -110,6 +120,9 @@ __all__ = [
     "ClientCapabilities",
     "ClientExperimentalCapabilities",
     "ClientInfo",
+    "CommandInfo",
+    "CommandsListParams",
+    "CommandsListResult",
     "ConnectionInfo",
     "DaemonStatusResult",
     "DiffContent",
@@ -117,6 +130,9 @@ __all__ = [
     "ErrorCode",
     "ErrorData",
     "ErrorUpdate",
+    "FileMatchInfo",
+    "FilesSearchParams",
+    "FilesSearchResult",
     "InitializationOptions",
     "InitializeParams",
     "InitializeResult",
@@ -144,6 +160,8 @@ __all__ = [
     "SessionAttachParams",
     "SessionAttachResult",
     "SessionCancelParams",
+    "SessionCommandParams",
+    "SessionCommandResult",
     "SessionNewParams",
     "SessionNewResult",
     "SessionPromptParams",

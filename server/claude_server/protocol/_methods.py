@@ -7,6 +7,14 @@ from typing import Literal
 
 from claude_server.protocol._auth import AuthLoginParams, AuthLogoutResult, AuthStatusResult
 from claude_server.protocol._base import Empty, WireModel
+from claude_server.protocol._commands import (
+    CommandsListParams,
+    CommandsListResult,
+    FilesSearchParams,
+    FilesSearchResult,
+    SessionCommandParams,
+    SessionCommandResult,
+)
 from claude_server.protocol._daemon import DaemonStatusResult
 from claude_server.protocol._lifecycle import InitializeParams, InitializeResult
 from claude_server.protocol._session import (
@@ -150,6 +158,24 @@ METHODS: dict[str, MethodSpec] = {
             SessionAttachParams,
             SessionAttachResult,
             "Watch a live session; replays missed updates first when sinceSeq is given.",
+        ),
+        _request(
+            "session/command",
+            SessionCommandParams,
+            SessionCommandResult,
+            "Run a slash command (built-in, skill or custom command) in the session.",
+        ),
+        _request(
+            "commands/list",
+            CommandsListParams,
+            CommandsListResult,
+            "Every command a user can type, for autocomplete.",
+        ),
+        _request(
+            "files/search",
+            FilesSearchParams,
+            FilesSearchResult,
+            "Fuzzy path completion under a directory, for @ references.",
         ),
         _request(
             "session/setMode",

@@ -204,8 +204,11 @@ class Connection:
         future = self._outgoing.pop(msg_id, None)
         self.protocol._request_futures.pop(msg_id, None)
         if future is not None and not future.done():
+            # Sent as plain JSON: pygls would try to type it as LSP's CancelNotification.
+            self.protocol._send_data(
+                {"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": msg_id}}
+            )
             future.cancel()
-            self.protocol.notify("$/cancelRequest", {"id": msg_id})
 
     def _cleanup(self) -> None:
         for future in list(self._outgoing.values()):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from claude_server import __version__
 from claude_server import protocol as p
 from claude_server.auth import CredentialResolver
-from claude_server.engine import SessionManager
+from claude_server.engine import CommandServices, SessionManager
 
 if TYPE_CHECKING:
     from claude_server.rpc._connection import Connection
@@ -26,10 +26,12 @@ class DaemonCore:
         sessions: SessionManager,
         data_dir: Path,
         credentials: CredentialResolver,
+        command_services: CommandServices,
         resolve_model: Callable[[str], str] = str,
     ) -> None:
         self.sessions = sessions
         self.credentials = credentials
+        self.command_services = command_services
         self.data_dir = data_dir
         self.resolve_model = resolve_model
         """Turns a model alias (``sonnet``) into a model id."""

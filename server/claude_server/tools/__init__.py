@@ -9,7 +9,13 @@ shells) when a session closes. :class:`BaseTool` and :class:`ToolInput` help wri
 """
 
 from claude_server.tools._ask_user import AskUserQuestionTool
-from claude_server.tools._bash import BashOutputTool, BashTool, KillShellTool
+from claude_server.tools._bash import (
+    BashOutputTool,
+    BashTool,
+    CommandWrapper,
+    KillShellTool,
+    set_command_wrapper,
+)
 from claude_server.tools._common import BaseTool, ToolInput, input_schema
 from claude_server.tools._edit import EditTool
 from claude_server.tools._glob import GlobTool
@@ -29,6 +35,7 @@ __all__ = [
     "BaseTool",
     "BashOutputTool",
     "BashTool",
+    "CommandWrapper",
     "EditTool",
     "EnterPlanModeTool",
     "ExitPlanModeTool",
@@ -46,4 +53,5 @@ __all__ = [
     "close_tool_state",
     "find_ripgrep",
     "input_schema",
+    "set_command_wrapper",
 ]

@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
+from claude_server.errors import ClaudePyError
 from claude_server.model import (
     PermissionLevel,
     TerminalDisplay,
@@ -155,6 +156,17 @@ class BashState:
     cwd: Path | None = None
     shells: dict[str, BackgroundShell] = field(default_factory=dict)
     next_shell: int = 1
+    wrap: CommandWrapper | None = None
+    """Turns the bash command line into the one to run (the sandbox), or None to run as is."""
+
+
+CommandWrapper = Callable[[list[str], Path], list[str]]
+"""``(argv, cwd) -> argv``: e.g. the same command under bubblewrap."""
+
+
+def set_command_wrapper(state: dict[str, Any], wrap: CommandWrapper | None) -> None:
+    """Run the session's Bash commands through ``wrap`` from now on (``None``: directly)."""
+    bash_state(state).wrap = wrap
 
 
 def bash_state(state: dict[str, Any]) -> BashState:
@@ -221,22 +233,27 @@ def _child_env() -> dict[str, str]:
 
 
 async def _spawn(
-    command: str, cwd: Path, cwd_file: str, on_data: Callable[[bytes], None]
+    command: str,
+    cwd: Path,
+    cwd_file: str,
+    on_data: Callable[[bytes], None],
+    wrap: CommandWrapper | None = None,
 ) -> tuple[asyncio.subprocess.Process, asyncio.ReadTransport, _Pipe]:
     bash = shutil.which("bash")
     if bash is None:
         raise ToolError("bash is not installed on this machine, so commands cannot be run.")
     # Our own pipe rather than PIPE: its transport can be closed when background children of
     # the command keep the write end open after the shell itself has exited.
+    argv = [bash, "-c", _SCRIPT, "bash", cwd_file, command]
+    if wrap is not None:
+        try:
+            argv = wrap(argv, cwd)
+        except ClaudePyError as exc:
+            raise ToolError(f"The sandbox cannot run this command: {exc.message}") from None
     read_fd, write_fd = os.pipe()
     try:
         proc = await asyncio.create_subprocess_exec(
-            bash,
-            "-c",
-            _SCRIPT,
-            "bash",
-            cwd_file,
-            command,
+            *argv,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=write_fd,
             stderr=write_fd,
@@ -393,7 +410,9 @@ asks for it explicitly; do not commit unless asked.
         os.close(fd)
         timed_out = orphans = False
         try:
-            proc, transport, pipe = await _spawn(tool_input.command, cwd, cwd_file, on_data)
+            proc, transport, pipe = await _spawn(
+                tool_input.command, cwd, cwd_file, on_data, state.wrap
+            )
             try:
                 try:
                     await asyncio.wait_for(proc.wait(), timeout_ms / 1000)
@@ -462,7 +481,7 @@ async def _start_background(command: str, state: BashState, ctx: ToolContext) ->
             early.append(text)
 
     # A background command's `cd` must not move the session, so its cwd goes nowhere.
-    proc, transport, pipe = await _spawn(command, cwd, os.devnull, on_data)
+    proc, transport, pipe = await _spawn(command, cwd, os.devnull, on_data, state.wrap)
     shell = BackgroundShell(id=shell_id, command=command, proc=proc, transport=transport)
     for text in early:
         shell.append(text)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from claude_server.rpc._dispatch import Handler
 from claude_server.rpc.handlers.auth import auth_handlers
+from claude_server.rpc.handlers.commands import command_handlers
 from claude_server.rpc.handlers.daemon import daemon_handlers
 from claude_server.rpc.handlers.session import session_handlers
 
@@ -20,6 +21,7 @@ def all_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
         **daemon_handlers(core, conn),
         **auth_handlers(core, conn),
         **session_handlers(core, conn),
+        **command_handlers(core, conn),
     }
 
 
