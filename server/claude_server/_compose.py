@@ -17,7 +17,12 @@ from typing import Any
 
 from claude_server import __version__
 from claude_server.auth import Credential, CredentialResolver
-from claude_server.commands import SkillSet, discover_skills, skills_prompt_section
+from claude_server.commands import (
+    SkillSet,
+    discover_agents,
+    discover_skills,
+    skills_prompt_section,
+)
 from claude_server.config import (
     LoadedSettings,
     SettingsWatcher,
@@ -25,7 +30,13 @@ from claude_server.config import (
     env_settings,
     render_memory,
 )
-from claude_server.engine import EngineDeps, SessionManager, parse_hooks
+from claude_server.engine import (
+    AgentDefinition,
+    EngineDeps,
+    SessionManager,
+    builtin_agents,
+    parse_hooks,
+)
 from claude_server.engine._hooks import HooksConfig
 from claude_server.errors import ClaudePyError
 from claude_server.model import PermissionChecker, PermissionLevel, Provider
@@ -133,6 +144,23 @@ class Projects:
     def skills(self, cwd: Path) -> SkillSet:
         """The project's skills and custom commands."""
         return discover_skills(cwd, home=self.home)
+
+    def agents(self, cwd: Path) -> dict[str, AgentDefinition]:
+        """Built-in sub-agent types plus the project's and the user's agent files."""
+        agents = builtin_agents()
+        files, warnings = discover_agents(cwd, home=self.home)
+        for warning in warnings:
+            log.warning("agents: %s: %s", warning.path, warning.message)
+        for f in files:
+            agents[f.name] = AgentDefinition(
+                name=f.name,
+                description=f.description,
+                system_prompt=f.prompt,
+                tools=f.tools,
+                model=resolve_model(f.model) if f.model else None,
+                source=str(f.path),
+            )
+        return agents
 
     def prepare_tools(self, cwd: Path, state: dict[str, Any]) -> None:
         """Put Bash in the sandbox when the settings ask for it."""
@@ -273,6 +301,7 @@ def build_core(home: Path, env: Mapping[str, str] | None = None) -> tuple[Daemon
         ),
         save_rule=lambda cwd, rule: _save_allow(cwd, rule),
         memory=projects.memory,
+        agents=projects.agents,
         hooks=projects.hooks,
         prepare_tools=projects.prepare_tools,
         close_tool_state=close_tool_state,

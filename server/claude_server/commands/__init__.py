@@ -11,6 +11,7 @@ Nothing here talks to the model or runs a turn: the engine and the RPC layer cal
 - :mod:`._file_search`: :func:`search_files` for ``files/search``.
 """
 
+from claude_server.commands._agents import AgentFile, discover_agents
 from claude_server.commands._catalog import (
     BUILTIN_COMMANDS,
     BuiltinCommand,
@@ -58,6 +59,7 @@ from claude_server.commands._skills import (
 
 __all__ = [
     "BUILTIN_COMMANDS",
+    "AgentFile",
     "Attachment",
     "BuiltinCommand",
     "CommandEntry",
@@ -75,6 +77,7 @@ __all__ = [
     "builtin_command",
     "candidate_paths",
     "clear_cache",
+    "discover_agents",
     "discover_skills",
     "expand_references",
     "find_references",
