@@ -28,6 +28,7 @@ from claude_server.config import (
     SettingsWatcher,
     collect_memory,
     env_settings,
+    load_settings,
     render_memory,
 )
 from claude_server.engine import (
@@ -140,6 +141,13 @@ class Projects:
         text = render_memory(collect_memory(cwd, self.home))
         skills = skills_prompt_section(self.skills(cwd).skills)
         return "\n\n".join(part for part in (text, skills) if part) or None
+
+    def model(self, cwd: Path) -> str | None:
+        """The project's default model from its settings (``MODEL`` in the environment wins)."""
+        if self._env.get("MODEL", "").strip():
+            return None
+        name = self.settings(cwd).settings.model
+        return resolve_model(name) if name else None
 
     def skills(self, cwd: Path) -> SkillSet:
         """The project's skills and custom commands."""
@@ -285,9 +293,11 @@ def build_core(home: Path, env: Mapping[str, str] | None = None) -> tuple[Daemon
     env = dict(os.environ if env is None else env)
     settings = env_settings(env)
     user_home = Path(env.get("HOME") or Path.home())
-    resolver = CredentialResolver(env)
-    pool = ProviderPool(resolver, env)
     projects = Projects(user_home, env)
+    # apiKeyHelper is a user-level setting: read it from the user's (and managed) settings.
+    user_settings = load_settings(user_home, home=user_home, env=env).settings
+    resolver = CredentialResolver(env, api_key_helper=user_settings.api_key_helper, home=user_home)
+    pool = ProviderPool(resolver, env)
     deps = EngineDeps(
         provider_factory=pool.get,
         credential_rejected=pool.rejected,
@@ -302,6 +312,7 @@ def build_core(home: Path, env: Mapping[str, str] | None = None) -> tuple[Daemon
         save_rule=lambda cwd, rule: _save_allow(cwd, rule),
         memory=projects.memory,
         agents=projects.agents,
+        project_model=projects.model,
         hooks=projects.hooks,
         prepare_tools=projects.prepare_tools,
         close_tool_state=close_tool_state,

@@ -43,6 +43,8 @@ class EngineDeps:
     provider_factory: ProviderFactory
     default_model: str
     max_tokens: int
+    project_model: Callable[[Path], str | None] = lambda _cwd: None
+    """A project's own default model (its settings), used when the client names none."""
     credential_rejected: Callable[[], Awaitable[None]] = _nothing
     """Called when the API refused the credential (HTTP 401), so the next turn re-resolves it."""
     tools: Callable[[], ToolSet] | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from claude_server.engine._deps import EngineDeps
 from claude_server.engine._session import LiveSession
@@ -21,7 +22,7 @@ class SessionManager:
         session = LiveSession(
             str(uuid.uuid4()),
             cwd,
-            model or self.deps.default_model,
+            model or self.deps.project_model(Path(cwd)) or self.deps.default_model,
             self.deps.default_mode,
             self.deps,
         )

@@ -18,7 +18,13 @@ from typing import Any
 
 from claude_server.errors import SessionError
 from claude_server.sessions._fs import SESSION_SUFFIX, valid_session_id, write_private_file
-from claude_server.sessions._records import FIRST_PROMPT_KEEP, first_text, parse_meta, raw_message
+from claude_server.sessions._records import (
+    FIRST_PROMPT_KEEP,
+    first_text,
+    loads,
+    parse_meta,
+    raw_message,
+)
 
 log = logging.getLogger(__name__)
 
@@ -239,7 +245,7 @@ def _scan(sid: str, rel: str, path: Path, st: os.stat_result, entry: Entry | Non
 
 def _is_json(line: bytes) -> bool:
     try:
-        json.loads(line)
+        loads(line)
     except ValueError:
         return False
     return True
@@ -249,7 +255,7 @@ def _apply(entry: Entry, line: bytes) -> None:
     if not line.strip():
         return
     try:
-        record = json.loads(line)
+        record = loads(line)
         kind = record.get("type")
         if kind == "event":
             seq = record["seq"]

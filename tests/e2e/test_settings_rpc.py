@@ -1,0 +1,46 @@
+"""Settings files reach the daemon: the project's model, the user's apiKeyHelper, hooks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fake_anthropic import FakeAnthropic, Turn
+from support.daemon import daemon_env, stdio_daemon
+
+
+async def test_project_model_and_user_key_helper(
+    home: Path, fake: FakeAnthropic, tmp_path: Path
+) -> None:
+    user_home = tmp_path / "user"
+    (user_home / ".claude").mkdir(parents=True)
+    helper = user_home / "key.sh"
+    helper.write_text("#!/bin/sh\necho sk-from-the-helper\n")
+    helper.chmod(0o755)
+    (user_home / ".claude" / "settings.json").write_text(json.dumps({"apiKeyHelper": str(helper)}))
+    project = tmp_path / "project"
+    (project / ".claude").mkdir(parents=True)
+    (project / ".claude" / "settings.json").write_text(
+        json.dumps({"model": "claude-project-model"})
+    )
+    (project / "CLAUDE.md").write_text("Always answer in French.\n")
+
+    fake.add_turns(Turn.text("Bonjour"))
+    env = daemon_env(home, fake.base_url, api_key=None)
+    env["HOME"] = str(user_home)
+    async with stdio_daemon(env) as d:
+        created = await d.client.request("session/new", {"cwd": str(project)})
+        assert created["model"] == "claude-project-model"
+        status = await d.client.request("auth/status")
+        assert status["source"] == "apiKeyHelper"
+        await d.client.request(
+            "session/prompt",
+            {"sessionId": created["sessionId"], "prompt": [{"type": "text", "text": "hi"}]},
+        )
+    request = fake.message_requests[0]
+    assert request.headers["x-api-key"] == "sk-from-the-helper"
+    assert request.body is not None
+    assert request.body["model"] == "claude-project-model"
+    system = request.body["system"]
+    text = system if isinstance(system, str) else " ".join(b["text"] for b in system)
+    assert "Always answer in French." in text
