@@ -107,3 +107,21 @@ async def test_stdout_carries_only_protocol_and_logs_go_to_file(home: Path) -> N
     assert "starting" in text
     assert (log_file.stat().st_mode & 0o777) == 0o600
     assert any("starting" in line for line in d.stderr)
+
+
+async def test_overloaded_api_is_retried_and_reported(home: Path, fake: FakeAnthropic) -> None:
+    from fake_anthropic import HttpError
+
+    fake.add_turns(Turn.error(HttpError.overloaded()), Turn.text("made it"))
+    async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
+        sid = (await d.client.request("session/new", {"cwd": str(home)}))["sessionId"]
+        result = await d.client.request(
+            "session/prompt", {"sessionId": sid, "prompt": [{"type": "text", "text": "hi"}]}
+        )
+        assert result["stopReason"] == "end_turn"
+        retry = await d.updates.wait_for("retrying")
+        assert retry["update"]["attempt"] == 2
+        assert retry["update"]["maxAttempts"] == 3
+        assert "overloaded" in retry["update"]["reason"].lower()
+        assert d.updates.text() == "made it"
+        assert len(fake.message_requests) == 2
