@@ -12,8 +12,9 @@ from pathlib import Path
 from claude_server import __version__
 from claude_server._compose import build_core
 from claude_server._logging import setup_logging
-from claude_server.config import data_dir, ensure_private_dir, env_settings, log_dir
+from claude_server.config import data_dir, ensure_private_dir, env_settings, log_dir, log_level
 from claude_server.errors import ClaudePyError
+from claude_server.provider import ProviderSettings
 from claude_server.rpc import ListenAddress, announce, loopback, run_daemon
 
 log = logging.getLogger("claude_server")
@@ -59,11 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         addresses = [ListenAddress.parse(text) for text in args.listen]
         home = ensure_private_dir(data_dir())
-        env_settings()  # fail early, before any socket exists, on a bad setting
+        # Fail early, before any socket exists, on a bad setting.
+        env_settings()
+        ProviderSettings.from_env(os.environ)
     except (ClaudePyError, OSError) as exc:
         print(f"claude-py-server: {exc}", file=sys.stderr)
         return 2
-    setup_logging(log_dir() / "daemon.log")
+    setup_logging(log_dir() / "daemon.log", log_level())
     for address in addresses:
         if address.kind == "tcp" and not loopback(address.host):
             log.warning("TCP listener on non-loopback address %s (token required)", address.host)

@@ -34,15 +34,8 @@ def test_private_dir_is_0700(tmp_path: Path) -> None:
 
 
 def test_env_settings() -> None:
-    s = env_settings({"ANTHROPIC_BASE_URL": "http://127.0.0.1:1", "MODEL": "m-1"})
-    assert (s.base_url, s.model, s.max_attempts) == ("http://127.0.0.1:1", "m-1", 3)
-    d = env_settings({})
-    assert d.base_url == "https://api.anthropic.com"
-    assert env_settings({"CLAUDE_PY_MAX_ATTEMPTS": "5"}).max_attempts == 5
-    with pytest.raises(ConfigError, match="CLAUDE_PY_MAX_ATTEMPTS"):
-        env_settings({"CLAUDE_PY_MAX_ATTEMPTS": "many"})
-    with pytest.raises(ConfigError, match="at least 1"):
-        env_settings({"CLAUDE_PY_MAX_ATTEMPTS": "0"})
+    assert env_settings({"MODEL": "m-1"}).model == "m-1"
+    assert env_settings({}).model == "claude-sonnet-4-6"
 
 
 @pytest.mark.parametrize(

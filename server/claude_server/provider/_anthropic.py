@@ -46,7 +46,7 @@ from typing import Any, Final, Literal
 
 import httpx
 
-from claude_server import __version__
+from claude_server import __version__, config
 from claude_server.auth import Credential
 from claude_server.errors import AuthError, ClaudePyError, ConfigError, StreamError
 from claude_server.model import MessageStarted, ModelRequest, StreamEvent, StreamRetrying
@@ -70,7 +70,7 @@ __all__ = ["ANTHROPIC_VERSION", "DEFAULT_BASE_URL", "AnthropicProvider", "messag
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BASE_URL: Final = "https://api.anthropic.com"
+DEFAULT_BASE_URL: Final = config.DEFAULT_BASE_URL
 ANTHROPIC_VERSION: Final = "2023-06-01"
 """The ``anthropic-version`` header value this client speaks."""
 

@@ -8,7 +8,6 @@ alternating), without touching what was said.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from claude_server.model import (
@@ -195,9 +194,3 @@ def _merge(messages: list[Message]) -> list[Message]:
         else:
             out.append(Message(role=message.role, content=list(message.content)))
     return out
-
-
-def compact_json(value: Any, limit: int = 200) -> str:
-    """``value`` as one line of JSON, cut to ``limit`` characters."""
-    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-    return text if len(text) <= limit else text[: limit - 1] + "…"

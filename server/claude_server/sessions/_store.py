@@ -44,7 +44,7 @@ from claude_server.sessions._fs import (
     valid_session_id,
     write_all,
 )
-from claude_server.sessions._index import INDEX_NAME, Entry, Index
+from claude_server.sessions._index import Entry, Index
 from claude_server.sessions._records import (
     FORMAT_VERSION,
     close_open_turn,
@@ -67,9 +67,9 @@ class SessionWriter:
 
     Every ``append_*`` writes one whole line with ``os.write`` on an ``O_APPEND`` descriptor
     before it returns, so once it returns the line is in the kernel and survives the daemon
-    being killed (SIGKILL, OOM). Surviving a power cut too needs ``fsync=True`` (one fsync per
-    line: milliseconds on most disks, which is why it is off by default); ``close`` always
-    fsyncs once. A write error raises :class:`SessionError`; the next line then starts on a
+    being killed (SIGKILL, OOM). Surviving a power cut too needs ``fsync=True``: an fsync per
+    line makes a small append 20 to 40 times slower (``bench/session_store.py``), so it is off by
+    default; ``close`` always fsyncs once. A write error raises :class:`SessionError`; the next line then starts on a
     fresh line so one failure cannot glue two records together.
 
     The file is locked (``flock``) while the writer is open, so a second daemon cannot append
@@ -511,6 +511,3 @@ def _decode_cursor(cursor: str) -> tuple[int, str]:
     except (ValueError, TypeError, IndexError, KeyError, binascii.Error) as exc:
         raise SessionError(f"invalid session list cursor {cursor!r}") from exc
     return key
-
-
-__all__ = ["INDEX_NAME", "SessionStore", "SessionWriter"]
