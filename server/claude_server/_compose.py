@@ -50,6 +50,7 @@ from claude_server.permissions import (
 )
 from claude_server.provider import AnthropicProvider, ProviderSettings, resolve_model
 from claude_server.rpc import DaemonCore, RpcBridge
+from claude_server.sessions import ClaudeCodeTranscripts, SessionStore
 from claude_server.tools import (
     BUILTIN_TOOLS,
     ToolRegistry,
@@ -193,6 +194,13 @@ class DaemonServices:
     def __init__(self, projects: Projects, resolver: CredentialResolver) -> None:
         self._projects = projects
         self._resolver = resolver
+        self.sessions: SessionManager | None = None
+        """Set once the session manager exists (it needs these services first)."""
+
+    async def export(self, session_id: str) -> str:
+        if self.sessions is None:
+            raise ClaudePyError("sessions are not available")
+        return await self.sessions.export_markdown(session_id)
 
     def skills(self, cwd: Path) -> SkillSet:
         return self._projects.skills(cwd)
@@ -318,11 +326,18 @@ def build_core(home: Path, env: Mapping[str, str] | None = None) -> tuple[Daemon
         close_tool_state=close_tool_state,
         home=user_home,
     )
+    sessions = SessionManager(
+        deps,
+        SessionStore(home / "sessions"),
+        ClaudeCodeTranscripts.from_env(env, home=user_home),
+    )
+    services = DaemonServices(projects, resolver)
+    services.sessions = sessions
     core = DaemonCore(
-        SessionManager(deps),
+        sessions,
         home,
         resolver,
-        DaemonServices(projects, resolver),
+        services,
         resolve_model=resolve_model,
     )
     deps.bridge = RpcBridge(core)

@@ -34,6 +34,8 @@ EXAMPLES: list[m.SessionEvent] = [
     m.ModeChangedEvent("plan"),
     m.ModelChangedEvent("claude-haiku-4-5"),
     m.PermissionResolvedEvent("r1", "tu1", "allowed", "allow_once"),
+    m.ConversationRewoundEvent(2, ("/p/a.py",)),
+    m.CompactionEvent("manual", 1000, 100, "summary"),
 ]
 
 

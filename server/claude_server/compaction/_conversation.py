@@ -104,7 +104,9 @@ def _check_user(message: Message, number: int, previous: Message | None) -> list
                     "of the message before it"
                 )
             if block.tool_use_id in answered:
-                problems.append(f"tool_use {block.tool_use_id} is answered twice in message {number}")
+                problems.append(
+                    f"tool_use {block.tool_use_id} is answered twice in message {number}"
+                )
             answered.add(block.tool_use_id)
             if other_seen:
                 problems.append(

@@ -147,7 +147,8 @@ def _shrink_parts(
         elif cut and _is_text(part):
             text: str = part["text"]
             kept = _head(text, budget) if budget > 0 else ""
-            budget -= len(kept)
+            # Once a block is cut, later ones go whole: a few stray characters help nobody.
+            budget = budget - len(kept) if len(kept) == len(text) else 0
             removed += len(text) - len(kept)
             if kept:
                 out.append({**part, "text": kept})

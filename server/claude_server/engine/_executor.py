@@ -80,6 +80,8 @@ class ExecEnv:
     parent_tool_call_id: str | None = None
     hooks: HookRunner | None = None
     mode: Callable[[], str] = lambda: "default"
+    before_edit: Callable[[str], None] | None = None
+    """Called with the path a file-editing call is about to change (the undo snapshots)."""
 
 
 @dataclass(slots=True)
@@ -189,6 +191,13 @@ async def _run_one(call: ToolUseBlock, env: ExecEnv) -> ToolResultBlock:
         return _fail(call, env, refusal)
 
     env.emit(ToolCallUpdateEvent(tool_call_id=call.id, status="in_progress"))
+    target = raw_input.get("file_path")
+    if (
+        env.before_edit is not None
+        and tool.permission == PermissionLevel.EDIT
+        and isinstance(target, str)
+    ):
+        env.before_edit(target)
     try:
         result = await tool.run(tool_input, env.make_context(call.id))
     except ToolError as exc:

@@ -11,10 +11,12 @@ from typing import Any
 
 from claude_server.commands import Pins, expand_references
 from claude_server.engine._context import CallContext
+from claude_server.engine._conversation import Conversation
 from claude_server.engine._deps import EngineDeps
 from claude_server.engine._executor import ExecEnv, ToolSet, interrupted_results
 from claude_server.engine._hooks import HookRunner
 from claude_server.engine._prompt import build_system_prompt, environment_section, git_summary
+from claude_server.engine._record import SessionRecord, turn_starts
 from claude_server.engine._subagent import SubagentHost, TaskTool, WithTask
 from claude_server.engine._turn import TurnConfig, TurnOutcome, TurnState, run_turn
 from claude_server.errors import (
@@ -27,6 +29,7 @@ from claude_server.errors import (
 from claude_server.model import (
     CONTENT_ADAPTER,
     AssistantMessage,
+    ConversationRewoundEvent,
     Effort,
     ErrorEvent,
     Message,
@@ -38,13 +41,14 @@ from claude_server.model import (
     SessionEvent,
     TextBlock,
     ThinkingConfig,
+    ToolResultBlock,
     TurnCompletedEvent,
     TurnStartedEvent,
     Usage,
     UserMessageEvent,
 )
 from claude_server.provider import estimate_cost
-from claude_server.sessions import EventLog
+from claude_server.sessions import EventLog, derive_title, repair_conversation
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +58,36 @@ PERMISSION_MODES = ("default", "acceptEdits", "plan", "bypassPermissions")
 class LiveSession:
     """A conversation held in memory by the daemon; the only writer of its history."""
 
-    def __init__(self, session_id: str, cwd: str, model: str, mode: str, deps: EngineDeps) -> None:
+    def __init__(
+        self,
+        session_id: str,
+        cwd: str,
+        model: str,
+        mode: str,
+        deps: EngineDeps,
+        *,
+        record: SessionRecord | None = None,
+    ) -> None:
         self.session_id = session_id
         self.cwd = cwd
         self.model = model
         self.mode = mode
         self.deps = deps
-        self.log = EventLog()
-        self.messages: list[Message] = []
+        self.record = record or SessionRecord()
+        writer = self.record.writer
+        loaded = self.record.loaded
+        self.log = EventLog(
+            persist=writer.append_event if writer is not None else None,
+            history=loaded.events if loaded is not None else (),
+            last_seq=loaded.last_seq if loaded is not None else 0,
+        )
+        self.messages = Conversation(
+            repair_conversation(loaded.messages) if loaded is not None else (),
+            on_append=writer.append_message if writer is not None else None,
+        )
+        self.title = loaded.title if loaded is not None and loaded.title else ""
+        self._turn_starts = turn_starts(loaded) if loaded is not None else []
+        """``(message index, turn id)`` of each turn still in the conversation, oldest first."""
         self.total_usage = Usage()
         self.total_cost_usd: float | None = 0.0
         """Estimated cost of the session; ``None`` once a model without a known price ran."""
@@ -80,6 +106,7 @@ class LiveSession:
         self._turn: asyncio.Task[TurnOutcome] | None = None
         self._started = False
         self._start_context: list[str] = []
+        self._turn_id = ""
 
     @property
     def busy(self) -> bool:
@@ -113,9 +140,35 @@ class LiveSession:
 
     def clear(self) -> None:
         """``/clear``: forget the conversation (not the settings, pins or tools' state)."""
+        self.rewind_to(0, restore_files=False)
+
+    def rewind(self, messages: int, *, restore_files: bool) -> tuple[int, list[str]]:
+        """Drop at least the last ``messages`` messages, back to the start of a turn.
+
+        Returns how many messages remain and the files restored (when ``restore_files``, the
+        files the dropped turns edited are put back as they were before those turns).
+        """
+        if messages < 1:
+            raise ProtocolViolationError("rewind by at least one message")
+        target = max(0, len(self.messages) - messages)
+        starts = [index for index, _ in self._turn_starts if index <= target]
+        keep = max(starts) if starts else _last_prompt_at_or_before(self.messages, target)
+        return self.rewind_to(keep, restore_files=restore_files)
+
+    def rewind_to(self, keep: int, *, restore_files: bool) -> tuple[int, list[str]]:
+        """Cut the conversation to its first ``keep`` messages (see :meth:`rewind`)."""
         if self.busy:
-            raise SessionBusyError("cannot clear while a turn runs; cancel it first")
-        self.messages.clear()
+            raise SessionBusyError("cannot rewind while a turn runs; cancel it first")
+        dropped_turns = [turn for index, turn in self._turn_starts if index >= keep]
+        restored: list[str] = []
+        if restore_files and self.record.files is not None and dropped_turns:
+            restored = [str(p) for p in self.record.files.restore(dropped_turns)]
+        self.messages.truncate(keep)
+        self._turn_starts = [(i, t) for i, t in self._turn_starts if i < keep]
+        if self.record.writer is not None:
+            self.record.writer.append_rewind(keep, restored_files=restored)
+        self.emit(ConversationRewoundEvent(keep, tuple(restored)))
+        return keep, restored
 
     def toggle_fast(self) -> str:
         """``/fast``: switch to the small model, or back to the one used before; returns it."""
@@ -166,6 +219,8 @@ class LiveSession:
                 await self._turn
         if self.deps.close_tool_state is not None:
             await self.deps.close_tool_state(self.tool_state)
+        if self.record.writer is not None:
+            self.record.writer.close()
         if self._started:
             hooks = self._hooks()
             if hooks.has("SessionEnd"):
@@ -197,6 +252,12 @@ class LiveSession:
                 return TurnOutcome(stop_reason="blocked", usage=state.usage)
             if submit.context:
                 text = text + "\n\n" + "\n".join(submit.context)
+        if not self.title:
+            self.title = derive_title(text)
+            if self.record.writer is not None:
+                self.record.writer.append_title(self.title)
+        self._turn_starts.append((len(self.messages), turn_id))
+        self._turn_id = turn_id
         self._append_user_text(text)
         try:
             provider = await self.deps.provider_factory()
@@ -269,7 +330,16 @@ class LiveSession:
             headless_allows=self.deps.headless_allows,
             hooks=self._hooks(),
             mode=lambda: self.mode,
+            before_edit=self._before_edit,
         )
+
+    def _before_edit(self, path: str) -> None:
+        # The undo stack: the file as it was before this turn first changed it.
+        if self.record.files is not None and self._turn_id:
+            try:
+                self.record.files.snapshot(path, self._turn_id)
+            except OSError as exc:
+                log.warning("could not snapshot %s before an edit: %s", path, exc)
 
     def _with_task(self, base: ToolSet) -> ToolSet:
         host = SubagentHost(
@@ -376,6 +446,9 @@ class LiveSession:
         # alternate, so the next prompt joins that message instead of following it.
         if self.messages and self.messages[-1].role == "user":
             self.messages[-1].content.extend(blocks)
+            if self.record.writer is not None:
+                # Stored as its own record; loading joins it to the message before, as here.
+                self.record.writer.append_message(Message(role="user", content=blocks))
         else:
             self.messages.append(Message(role="user", content=blocks))
 
@@ -390,3 +463,15 @@ class LiveSession:
         if partial and self.messages and self.messages[-1].role == "user":
             self.messages.append(Message(role="assistant", content=[TextBlock(text=partial)]))
         state.partial_text.clear()
+
+
+def _last_prompt_at_or_before(messages: list[Message], index: int) -> int:
+    # Without turn marks (an imported conversation), cut before the last user message that is a
+    # prompt rather than tool results, so no tool call is left without its result.
+    for i in range(min(index, len(messages) - 1), -1, -1):
+        message = messages[i]
+        if message.role == "user" and not all(
+            isinstance(b, ToolResultBlock) for b in message.content
+        ):
+            return i
+    return 0

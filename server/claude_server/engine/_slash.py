@@ -83,6 +83,10 @@ class CommandServices(Protocol):
         """``/doctor``: diagnostics as Markdown."""
         ...
 
+    async def export(self, session_id: str) -> str:
+        """``/export``: the session as a Markdown transcript."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class SlashResult:
@@ -329,6 +333,27 @@ async def _logout(
     return SlashResult(inv.name, await svc.logout())
 
 
+async def _rewind(
+    session: LiveSession, inv: CommandInvocation, svc: CommandServices
+) -> SlashResult:
+    args = inv.argv
+    restore = "--code" in args
+    numbers = [a for a in args if a != "--code"]
+    if len(numbers) > 1 or (numbers and not numbers[0].isdigit()):
+        raise CommandError("Use /rewind [N] [--code]: drop the last N messages' turns (default 1).")
+    kept, restored = session.rewind(int(numbers[0]) if numbers else 1, restore_files=restore)
+    text = f"Rewound: {kept} message(s) kept."
+    if restored:
+        text += " Restored: " + ", ".join(f"`{p}`" for p in restored)
+    return SlashResult(inv.name, text)
+
+
+async def _export(
+    session: LiveSession, inv: CommandInvocation, svc: CommandServices
+) -> SlashResult:
+    return SlashResult(inv.name, await svc.export(session.session_id))
+
+
 async def _version(
     session: LiveSession, inv: CommandInvocation, svc: CommandServices
 ) -> SlashResult:
@@ -358,5 +383,7 @@ _HANDLERS: dict[str, Handler] = {
     "login": _login,
     "logout": _logout,
     "version": _version,
+    "rewind": _rewind,
+    "export": _export,
 }
-"""Built-in daemon commands. /compact, /export and /rewind join with session storage."""
+"""Built-in daemon commands (``/compact`` joins with compaction)."""

@@ -18,6 +18,8 @@ from claude_server.model._content import (
 from claude_server.model._events import (
     AgentTextEvent,
     AgentThoughtEvent,
+    CompactionEvent,
+    ConversationRewoundEvent,
     ErrorEvent,
     ModeChangedEvent,
     ModelChangedEvent,
@@ -85,7 +87,9 @@ __all__ = [
     "Behavior",
     "BlockCompleted",
     "BlockStarted",
+    "CompactionEvent",
     "ContentBlock",
+    "ConversationRewoundEvent",
     "DiffDisplay",
     "DocumentBlock",
     "Effort",

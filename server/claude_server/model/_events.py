@@ -134,6 +134,24 @@ class PermissionResolvedEvent:
     option_id: str | None = None
 
 
+@dataclass(slots=True, frozen=True)
+class ConversationRewoundEvent:
+    """The conversation was cut back to its first ``kept_messages`` messages (rewind, /clear)."""
+
+    kept_messages: int
+    restored_files: tuple[str, ...] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class CompactionEvent:
+    """Older messages were summarised to free context."""
+
+    trigger: Literal["auto", "manual"]
+    tokens_before: int
+    tokens_after: int
+    summary: str = ""
+
+
 SessionEvent = (
     UserMessageEvent
     | AgentTextEvent
@@ -149,5 +167,7 @@ SessionEvent = (
     | ModeChangedEvent
     | ModelChangedEvent
     | PermissionResolvedEvent
+    | ConversationRewoundEvent
+    | CompactionEvent
 )
 """Any event of a live session."""

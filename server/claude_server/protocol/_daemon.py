@@ -15,6 +15,7 @@ class LiveSessionInfo(WireModel):
     busy: bool
     """A turn is running."""
     last_seq: int
+    title: str = ""
 
 
 class ConnectionInfo(WireModel):

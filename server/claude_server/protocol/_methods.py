@@ -21,10 +21,20 @@ from claude_server.protocol._session import (
     SessionAttachParams,
     SessionAttachResult,
     SessionCancelParams,
+    SessionExportResult,
+    SessionForkParams,
+    SessionForkResult,
+    SessionIdParams,
+    SessionListParams,
+    SessionListResult,
+    SessionLoadParams,
+    SessionLoadResult,
     SessionNewParams,
     SessionNewResult,
     SessionPromptParams,
     SessionPromptResult,
+    SessionRewindParams,
+    SessionRewindResult,
 )
 from claude_server.protocol._tools import (
     AskUserParams,
@@ -139,6 +149,29 @@ METHODS: dict[str, MethodSpec] = {
             "auth/logout", Empty, AuthLogoutResult, "Remove the key claude-py stored, if any."
         ),
         _request("session/new", SessionNewParams, SessionNewResult, "Create a live session."),
+        _request(
+            "session/list",
+            SessionListParams,
+            SessionListResult,
+            "Stored sessions (or Claude Code's), newest first, paged.",
+        ),
+        _request(
+            "session/load",
+            SessionLoadParams,
+            SessionLoadResult,
+            "Resume a stored session: its whole history is replayed as updates first.",
+        ),
+        _request(
+            "session/fork", SessionForkParams, SessionForkResult, "Copy a session into a new one."
+        ),
+        _request("session/delete", SessionIdParams, Empty, "Remove a session and its file."),
+        _request("session/export", SessionIdParams, SessionExportResult, "A session as Markdown."),
+        _request(
+            "session/rewind",
+            SessionRewindParams,
+            SessionRewindResult,
+            "Drop the last turns (optionally restoring the files they edited).",
+        ),
         _request(
             "session/prompt",
             SessionPromptParams,

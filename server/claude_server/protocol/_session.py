@@ -109,3 +109,106 @@ class SessionAttachResult(WireModel):
     replayed: int
     """How many updates were replayed before this result."""
     busy: bool
+
+
+class SessionSummaryInfo(WireModel):
+    """One stored session in a list."""
+
+    session_id: str
+    title: str
+    cwd: str
+    created_at: str
+    """ISO 8601."""
+    updated_at: str
+    """ISO 8601: the last activity."""
+    message_count: int
+    model: str = ""
+    source: Literal["claude-py", "claude-code"] = "claude-py"
+    """``claude-code``: one of Claude Code's own transcripts (loading it imports a copy)."""
+    forked_from: str | None = None
+
+
+class SessionListParams(WireModel):
+    """Params of ``session/list``."""
+
+    cwd: str | None = None
+    """Only sessions started in this directory."""
+    limit: Annotated[int, Field(ge=1, le=500)] = 50
+    cursor: str | None = None
+    """From the previous page's ``nextCursor``."""
+    source: Literal["claude-py", "claude-code"] = "claude-py"
+
+
+class SessionListResult(WireModel):
+    """Result of ``session/list``: newest first."""
+
+    sessions: list[SessionSummaryInfo]
+    next_cursor: str | None = None
+
+
+class SessionLoadParams(WireModel):
+    """Params of ``session/load``."""
+
+    session_id: SessionId
+    source: Literal["claude-py", "claude-code"] = "claude-py"
+    """``claude-code`` imports that transcript into a new session and loads the copy."""
+
+
+class SessionLoadResult(WireModel):
+    """Result of ``session/load``, after the history was replayed as updates."""
+
+    session_id: str
+    """The loaded session (a new id when a Claude Code transcript was imported)."""
+    title: str
+    cwd: str
+    model: str
+    mode: str
+    last_seq: int
+    replayed: int
+    message_count: int
+    busy: bool
+    warnings: list[str] = Field(default_factory=list)
+    """What could not be read back (a line torn by a crash...); the rest loaded."""
+
+
+class SessionForkParams(WireModel):
+    """Params of ``session/fork``."""
+
+    session_id: SessionId
+    messages: Annotated[int, Field(ge=0)] | None = None
+    """Keep only the first N messages in the copy (all when absent)."""
+
+
+class SessionForkResult(WireModel):
+    """Result of ``session/fork``: the new session's id (load or attach it to use it)."""
+
+    session_id: str
+
+
+class SessionIdParams(WireModel):
+    """Params naming one session (``session/delete``, ``session/export``)."""
+
+    session_id: SessionId
+
+
+class SessionExportResult(WireModel):
+    """Result of ``session/export``."""
+
+    markdown: str
+
+
+class SessionRewindParams(WireModel):
+    """Params of ``session/rewind``."""
+
+    session_id: SessionId
+    messages: Annotated[int, Field(ge=1)] = 1
+    """Drop at least this many of the last messages, back to the start of that turn."""
+    restore_files: bool = False
+    """Also put back the files the dropped turns edited."""
+
+
+class SessionRewindResult(WireModel):
+    """Result of ``session/rewind``."""
+
+    kept_messages: int
+    restored_files: list[str]

@@ -148,6 +148,25 @@ class PermissionResolvedUpdate(WireModel):
     option_id: str | None = None
 
 
+class ConversationRewoundUpdate(WireModel):
+    """The conversation was cut back (``session/rewind``, ``/clear``); later turns are gone."""
+
+    kind: Literal["conversation_rewound"] = "conversation_rewound"
+    kept_messages: int
+    restored_files: list[str] = Field(default_factory=list)
+    """Files put back as they were before the rewound turns edited them."""
+
+
+class CompactionUpdate(WireModel):
+    """Older messages were summarised to free context."""
+
+    kind: Literal["compaction"] = "compaction"
+    trigger: Literal["auto", "manual"]
+    tokens_before: int
+    tokens_after: int
+    summary: str = ""
+
+
 SessionUpdate = Annotated[
     UserMessageUpdate
     | AgentMessageChunkUpdate
@@ -162,7 +181,9 @@ SessionUpdate = Annotated[
     | PlanUpdate
     | ModeChangedUpdate
     | ModelChangedUpdate
-    | PermissionResolvedUpdate,
+    | PermissionResolvedUpdate
+    | ConversationRewoundUpdate
+    | CompactionUpdate,
     Field(discriminator="kind"),
 ]
 """Any update."""
@@ -182,6 +203,8 @@ UPDATE_KINDS: tuple[str, ...] = (
     "mode_changed",
     "model_changed",
     "permission_resolved",
+    "conversation_rewound",
+    "compaction",
 )
 """Every ``kind`` of :data:`SessionUpdate`."""
 

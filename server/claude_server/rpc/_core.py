@@ -69,6 +69,7 @@ class DaemonCore:
                     attached_clients=s.log.watcher_count,
                     busy=s.busy,
                     last_seq=s.log.last_seq,
+                    title=s.title,
                 )
                 for s in self.sessions.live()
             ],

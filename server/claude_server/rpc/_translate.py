@@ -6,6 +6,8 @@ from claude_server import protocol as p
 from claude_server.model import (
     AgentTextEvent,
     AgentThoughtEvent,
+    CompactionEvent,
+    ConversationRewoundEvent,
     DiffDisplay,
     ErrorEvent,
     ModeChangedEvent,
@@ -132,6 +134,15 @@ def to_update(event: SessionEvent) -> p.SessionUpdate:
             return p.ModeChangedUpdate(mode=mode)
         case ModelChangedEvent(model=model):
             return p.ModelChangedUpdate(model=model)
+        case ConversationRewoundEvent(kept_messages=kept, restored_files=files):
+            return p.ConversationRewoundUpdate(kept_messages=kept, restored_files=list(files))
+        case CompactionEvent():
+            return p.CompactionUpdate(
+                trigger=event.trigger,
+                tokens_before=event.tokens_before,
+                tokens_after=event.tokens_after,
+                summary=event.summary,
+            )
         case PermissionResolvedEvent():
             return p.PermissionResolvedUpdate(
                 request_id=event.request_id,

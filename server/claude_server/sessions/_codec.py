@@ -21,6 +21,8 @@ from pydantic import BaseModel
 from claude_server.model import (
     AgentTextEvent,
     AgentThoughtEvent,
+    CompactionEvent,
+    ConversationRewoundEvent,
     DiffDisplay,
     ErrorEvent,
     ModeChangedEvent,
@@ -54,6 +56,8 @@ EVENT_KINDS: dict[type[Any], str] = {
     ModeChangedEvent: "mode_changed",
     ModelChangedEvent: "model_changed",
     PermissionResolvedEvent: "permission_resolved",
+    ConversationRewoundEvent: "conversation_rewound",
+    CompactionEvent: "compaction",
 }
 """The stored name of every event class. Names are forever: renaming one orphans old files."""
 

@@ -9,6 +9,7 @@ from claude_server.rpc.handlers.auth import auth_handlers
 from claude_server.rpc.handlers.commands import command_handlers
 from claude_server.rpc.handlers.daemon import daemon_handlers
 from claude_server.rpc.handlers.session import session_handlers
+from claude_server.rpc.handlers.storage import storage_handlers
 
 if TYPE_CHECKING:
     from claude_server.rpc._connection import Connection
@@ -22,6 +23,7 @@ def all_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
         **auth_handlers(core, conn),
         **session_handlers(core, conn),
         **command_handlers(core, conn),
+        **storage_handlers(core, conn),
     }
 
 

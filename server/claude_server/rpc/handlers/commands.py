@@ -29,7 +29,7 @@ def command_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
     """The command methods, bound to one connection."""
 
     async def command(params: p.SessionCommandParams) -> p.SessionCommandResult:
-        session = core.sessions.get(params.session_id)
+        session = await core.sessions.get(params.session_id)
         conn.watch(session, since_seq=None)
         result = await run_slash(session, params.command, core.command_services)
         turn = result.turn
@@ -42,7 +42,7 @@ def command_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
 
     async def list_(params: p.CommandsListParams) -> p.CommandsListResult:
         if params.session_id is not None:
-            cwd = Path(core.sessions.get(params.session_id).cwd)
+            cwd = Path((await core.sessions.get(params.session_id)).cwd)
         elif params.cwd is not None:
             cwd = _directory(params.cwd)
         else:

@@ -31,7 +31,7 @@ def session_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
         )
 
     async def prompt(params: p.SessionPromptParams) -> p.SessionPromptResult:
-        session = core.sessions.get(params.session_id)
+        session = await core.sessions.get(params.session_id)
         conn.watch(session, since_seq=None)
         text = "".join(block.text for block in params.prompt)
         outcome = await session.prompt(text)
@@ -42,10 +42,10 @@ def session_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
         )
 
     async def cancel(params: p.SessionCancelParams) -> None:
-        core.sessions.get(params.session_id).cancel()
+        core.sessions.get_live(params.session_id).cancel()
 
     async def attach(params: p.SessionAttachParams) -> p.SessionAttachResult:
-        session = core.sessions.get(params.session_id)
+        session = await core.sessions.get(params.session_id)
         last_seq = session.log.last_seq
         replayed = conn.watch(session, since_seq=params.since_seq)
         return p.SessionAttachResult(
@@ -59,11 +59,11 @@ def session_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
         )
 
     async def set_mode(params: p.SessionSetModeParams) -> p.Empty:
-        core.sessions.get(params.session_id).set_mode(params.mode)
+        (await core.sessions.get(params.session_id)).set_mode(params.mode)
         return p.Empty()
 
     async def set_model(params: p.SessionSetModelParams) -> p.SessionSetModelResult:
-        session = core.sessions.get(params.session_id)
+        session = await core.sessions.get(params.session_id)
         session.set_model(core.resolve_model(params.model))
         return p.SessionSetModelResult(model=session.model)
 
