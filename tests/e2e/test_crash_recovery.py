@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import random
 import signal
@@ -65,4 +66,4 @@ async def test_killed_daemon_loses_nothing_acknowledged(
         assert body is not None
         roles = [m["role"] for m in body["messages"]]
         assert roles[0] == "user" and roles[-1] == "user"
-        assert all(a != b for a, b in zip(roles, roles[1:], strict=False))  # alternating, valid
+        assert all(a != b for a, b in itertools.pairwise(roles))  # alternating, valid
