@@ -29,6 +29,12 @@ class Conversation(list[Message]):
             self._on_append(message)
         super().append(message)
 
+    def replace_all(self, messages: Iterable[Message]) -> None:
+        """Put ``messages`` in place of the whole conversation, without recording them (the
+        caller records what replaces them, e.g. a compaction record)."""
+        super().clear()
+        super().extend(messages)
+
     def truncate(self, keep: int) -> list[Message]:
         """Drop everything after the first ``keep`` messages; return what was dropped."""
         dropped = self[keep:]

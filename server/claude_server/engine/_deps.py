@@ -74,5 +74,7 @@ class EngineDeps:
     max_turns: int = 20
     small_model: str = "claude-haiku-4-5"
     default_mode: str = "default"
+    auto_compact: bool = True
+    """Compact automatically when the context nears the model's window."""
     git_status: bool = True
     """Put ``git status`` in the system prompt (off in some tests for speed)."""

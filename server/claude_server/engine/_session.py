@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from claude_server.commands import Pins, expand_references
+from claude_server.compaction import CompactionResult
+from claude_server.engine._compacting import Compactor, auto_compact, compaction_event
 from claude_server.engine._context import CallContext
 from claude_server.engine._conversation import Conversation
 from claude_server.engine._deps import EngineDeps
@@ -22,6 +24,7 @@ from claude_server.engine._turn import TurnConfig, TurnOutcome, TurnState, run_t
 from claude_server.errors import (
     AuthInvalidError,
     ClaudePyError,
+    CommandError,
     InternalError,
     ProtocolViolationError,
     SessionBusyError,
@@ -107,6 +110,7 @@ class LiveSession:
         self._started = False
         self._start_context: list[str] = []
         self._turn_id = ""
+        self._compactor = Compactor()
 
     @property
     def busy(self) -> bool:
@@ -272,6 +276,19 @@ class LiveSession:
             if self.deps.prepare_tools is not None:
                 self.deps.prepare_tools(Path(self.cwd), self.tool_state)
             env = self._exec_env() if self._tools is not None else None
+            if self.deps.auto_compact:
+                result = await auto_compact(
+                    self._compactor,
+                    self.messages,
+                    provider,
+                    self.emit,
+                    model=self.model,
+                    system=config.system,
+                    tools=env.tools.definitions() if env is not None else [],
+                    pre_compact=self._pre_compact,
+                )
+                if result is not None:
+                    self._apply_compaction(result)
             outcome = await run_turn(
                 self.messages,
                 provider,
@@ -297,6 +314,8 @@ class LiveSession:
             error = InternalError(f"internal error during the turn: {exc.__class__.__name__}")
             self._fail(turn_id, state, error)
             raise error from exc
+        if state.last_mark is not None:
+            self._compactor.note_usage(*state.last_mark)
         self.emit(TurnCompletedEvent(turn_id, outcome.stop_reason, outcome.usage, outcome.cost_usd))
         return outcome
 
@@ -307,6 +326,58 @@ class LiveSession:
         return build_system_prompt(
             cwd, model=self.model, memory=self.deps.memory(cwd), git=git, extra=extra
         )
+
+    async def compact_now(self, instructions: str | None) -> CompactionResult:
+        """``/compact``: summarise the conversation now (CommandError when nothing can go)."""
+        if self.busy:
+            raise SessionBusyError("cannot compact while a turn runs; cancel it first")
+        provider = await self.deps.provider_factory()
+        result = await self._compactor.run(
+            self.messages,
+            provider,
+            model=self.model,
+            trigger="manual",
+            instructions=instructions,
+            system=await self._system_prompt(),
+            tools=self._tools.definitions() if self._tools is not None else [],
+            pre_compact=self._pre_compact,
+        )
+        if result is None:
+            raise CommandError("There is nothing to compact yet.")
+        self._apply_compaction(result)
+        return result
+
+    def _apply_compaction(self, result: CompactionResult) -> None:
+        if result.stage == "full" and result.summary_message is not None:
+            if self.record.writer is not None:
+                self.record.writer.append_compaction(
+                    result.summary_message,
+                    result.replaces,
+                    trigger=result.trigger,
+                    details={
+                        "tokensBefore": result.tokens_before,
+                        "tokensAfter": result.tokens_after,
+                        "memory": result.memory.to_dict() if result.memory else None,
+                    },
+                )
+            # Turns before the cut are gone; a rewind can reach back to the compaction only.
+            self._turn_starts = []
+        self.messages.replace_all(result.messages)
+        self.emit(compaction_event(result))
+
+    async def _pre_compact(self, trigger: str, instructions: str | None) -> str | None:
+        hooks = self._hooks()
+        if not hooks.has("PreCompact"):
+            return None
+        outcome = await hooks.run(
+            "PreCompact",
+            {"trigger": trigger, "custom_instructions": instructions or ""},
+            match=trigger,
+            mode=self.mode,
+        )
+        if outcome.block:
+            raise CommandError(f"A PreCompact hook stopped the compaction: {outcome.reason}")
+        return "\n".join(outcome.context) or None
 
     def _hooks(self) -> HookRunner:
         return HookRunner(self.deps.hooks(Path(self.cwd)), Path(self.cwd), self.session_id)

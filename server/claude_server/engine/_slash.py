@@ -354,6 +354,17 @@ async def _export(
     return SlashResult(inv.name, await svc.export(session.session_id))
 
 
+async def _compact(
+    session: LiveSession, inv: CommandInvocation, svc: CommandServices
+) -> SlashResult:
+    result = await session.compact_now(inv.arguments or None)
+    return SlashResult(
+        inv.name,
+        f"Compacted the conversation: about {result.tokens_before:,} -> {result.tokens_after:,} "
+        "tokens of context.",
+    )
+
+
 async def _version(
     session: LiveSession, inv: CommandInvocation, svc: CommandServices
 ) -> SlashResult:
@@ -385,5 +396,6 @@ _HANDLERS: dict[str, Handler] = {
     "version": _version,
     "rewind": _rewind,
     "export": _export,
+    "compact": _compact,
 }
-"""Built-in daemon commands (``/compact`` joins with compaction)."""
+"""Every built-in command that runs in the daemon."""

@@ -43,6 +43,8 @@ class TurnState:
     pending_calls: list[ToolUseBlock] = field(default_factory=list)
     """Tool calls of the stored response whose results are not in the conversation yet."""
     calls: CallsState = field(default_factory=CallsState)
+    last_mark: tuple[Usage, int] | None = None
+    """The last response's usage and how many messages its request held (for compaction)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,7 @@ async def run_turn(
         response = await _stream_one(provider, request, emit, state)
         cost = estimate_cost(response.model or config.model, response.usage)
         state.usage = state.usage + response.usage
+        state.last_mark = (response.usage, len(request.messages))
         state.cost_usd = None if cost is None or state.cost_usd is None else state.cost_usd + cost
         total, total_cost = session_usage(response.usage, cost)
         emit(UsageEvent(state.usage, total, state.cost_usd, total_cost))
