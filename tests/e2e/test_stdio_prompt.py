@@ -125,3 +125,47 @@ async def test_overloaded_api_is_retried_and_reported(home: Path, fake: FakeAnth
         assert "overloaded" in retry["update"]["reason"].lower()
         assert d.updates.text() == "made it"
         assert len(fake.message_requests) == 2
+
+
+def _tiny_png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+async def test_attached_image_becomes_an_image_block(home: Path, fake: FakeAnthropic) -> None:
+    import base64
+
+    fake.add_turns(Turn.text("a red pixel"))
+    data = base64.b64encode(_tiny_png()).decode()
+    async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
+        sid = (await d.client.request("session/new", {"cwd": str(home)}))["sessionId"]
+        prompt = [
+            {"type": "image", "mimeType": "image/png", "data": data},
+            {"type": "text", "text": "what is this?"},
+        ]
+        await d.client.request("session/prompt", {"sessionId": sid, "prompt": prompt})
+        from claude_cli._rpc import RpcError
+
+        bad = [{"type": "image", "data": "not base64!!"}]
+        try:
+            await d.client.request("session/prompt", {"sessionId": sid, "prompt": bad})
+            raise AssertionError("a bad attachment was accepted")
+        except RpcError as exc:
+            assert exc.error_code == "command_failed"
+    body = fake.message_requests[0].body
+    assert body is not None
+    content = without_cache_control(body["messages"][0]["content"])
+    assert content[0]["type"] == "image"
+    assert content[0]["source"] == {"type": "base64", "media_type": "image/png", "data": data}
+    assert content[-1] == {"type": "text", "text": "what is this?"}

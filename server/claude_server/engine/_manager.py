@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
+import time
 import uuid
 from pathlib import Path
 
@@ -132,6 +134,22 @@ class SessionManager:
             raise SessionNotFoundError("sessions are not stored in this daemon")
         await self.get(session_id)
         return await asyncio.to_thread(self.store.export_markdown, session_id)
+
+    async def unload_idle(self, idle_seconds: float) -> builtins.list[str]:
+        """Free the memory of stored sessions nobody watches and nothing happened in for
+        ``idle_seconds``; they load again on demand. Returns the ids unloaded."""
+        if self.store is None:
+            return []
+        now = time.monotonic()
+        idle = [
+            s
+            for s in self._sessions.values()
+            if not s.busy and s.log.watcher_count == 0 and now - s.last_active >= idle_seconds
+        ]
+        for session in idle:
+            await session.close(end=False)
+            del self._sessions[session.session_id]
+        return [s.session_id for s in idle]
 
     async def close(self) -> None:
         """Stop every running turn (SessionEnd hooks run) and close the session files."""

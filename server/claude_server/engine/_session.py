@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-from claude_server.commands import Pins, expand_references
+from claude_server.commands import Pins, expand_references, image_block_from_base64
 from claude_server.compaction import CompactionResult
 from claude_server.engine._compacting import Compactor, auto_compact, compaction_event
 from claude_server.engine._context import CallContext
@@ -111,6 +112,8 @@ class LiveSession:
         self._start_context: list[str] = []
         self._turn_id = ""
         self._compactor = Compactor()
+        self.last_active = time.monotonic()
+        """When something last happened in the session (for unloading idle sessions)."""
 
     @property
     def busy(self) -> bool:
@@ -119,6 +122,7 @@ class LiveSession:
 
     def emit(self, event: SessionEvent) -> int:
         """Record an event and tell the watchers."""
+        self.last_active = time.monotonic()
         return self.log.append(event)
 
     def set_mode(self, mode: str) -> None:
@@ -184,7 +188,13 @@ class LiveSession:
             self.set_model(previous)
         return self.model
 
-    async def prompt(self, text: str, *, scoped_allow: list[str] | None = None) -> TurnOutcome:
+    async def prompt(
+        self,
+        text: str,
+        *,
+        scoped_allow: list[str] | None = None,
+        images: list[str] | None = None,
+    ) -> TurnOutcome:
         """Run one turn for ``text`` and return how it ended.
 
         The turn belongs to the session, not to the caller: if the caller goes away the turn
@@ -197,7 +207,9 @@ class LiveSession:
                 "wait for it or cancel it first"
             )
         self._scoped_allow = list(scoped_allow or [])
-        turn = asyncio.create_task(self._run(text), name=f"turn-{self.session_id}")
+        # Bad attachments fail the request before a turn starts.
+        attached = [image_block_from_base64(data) for data in images or []]
+        turn = asyncio.create_task(self._run(text, attached), name=f"turn-{self.session_id}")
         self._turn = turn
         try:
             outcome = await asyncio.shield(turn)
@@ -215,8 +227,9 @@ class LiveSession:
         self._turn.cancel()
         return True
 
-    async def close(self, reason: str = "other") -> None:
-        """Cancel any turn and run the SessionEnd hooks."""
+    async def close(self, reason: str = "other", *, end: bool = True) -> None:
+        """Cancel any turn and close the session's file; ``end`` runs the SessionEnd hooks
+        (not when the session is merely unloaded from memory, to be resumed later)."""
         if self._turn is not None and not self._turn.done():
             self._turn.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -225,7 +238,7 @@ class LiveSession:
             await self.deps.close_tool_state(self.tool_state)
         if self.record.writer is not None:
             self.record.writer.close()
-        if self._started:
+        if self._started and end:
             hooks = self._hooks()
             if hooks.has("SessionEnd"):
                 with contextlib.suppress(Exception):
@@ -233,7 +246,7 @@ class LiveSession:
 
     # -- the turn ---------------------------------------------------------------------------
 
-    async def _run(self, text: str) -> TurnOutcome:
+    async def _run(self, text: str, attached: list[dict[str, Any]]) -> TurnOutcome:
         turn_id = uuid.uuid4().hex[:12]
         self.emit(TurnStartedEvent(turn_id=turn_id))
         self.emit(UserMessageEvent(text=text))
@@ -262,7 +275,7 @@ class LiveSession:
                 self.record.writer.append_title(self.title)
         self._turn_starts.append((len(self.messages), turn_id))
         self._turn_id = turn_id
-        self._append_user_text(text)
+        self._append_user_text(text, attached)
         try:
             provider = await self.deps.provider_factory()
             config = TurnConfig(
@@ -507,12 +520,12 @@ class LiveSession:
             self.total_cost_usd += cost
         return self.total_usage, self.total_cost_usd
 
-    def _append_user_text(self, text: str) -> None:
-        # @references and pinned files become content blocks before the typed text.
+    def _append_user_text(self, text: str, attached: list[dict[str, Any]]) -> None:
+        # Attached images, then @references and pinned files, then the typed text.
         expanded = expand_references(text, Path(self.cwd), home=self.deps.home, pins=self.pins)
         for warning in expanded.warnings:
             self.emit(ErrorEvent("reference", warning))
-        blocks = CONTENT_ADAPTER.validate_python(expanded.content_blocks())
+        blocks = CONTENT_ADAPTER.validate_python([*attached, *expanded.content_blocks()])
         # A failed turn can leave the user's message unanswered; the API wants roles to
         # alternate, so the next prompt joins that message instead of following it.
         if self.messages and self.messages[-1].role == "user":

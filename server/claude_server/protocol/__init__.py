@@ -42,6 +42,7 @@ from claude_server.protocol._lifecycle import (
 from claude_server.protocol._methods import METHODS, CancelRequestParams, MethodSpec
 from claude_server.protocol._schema import protocol_schema, protocol_schema_json
 from claude_server.protocol._session import (
+    ImagePromptBlock,
     PromptBlock,
     SessionAttachParams,
     SessionAttachResult,
@@ -148,6 +149,7 @@ __all__ = [
     "FileMatchInfo",
     "FilesSearchParams",
     "FilesSearchResult",
+    "ImagePromptBlock",
     "InitializationOptions",
     "InitializeParams",
     "InitializeResult",

@@ -37,8 +37,17 @@ class TextPromptBlock(WireModel):
     text: str
 
 
-PromptBlock = TextPromptBlock
-"""A block of a prompt (more kinds, such as images, come later)."""
+class ImagePromptBlock(WireModel):
+    """An image the user attached (pasted, dropped): base64 bytes of a PNG, JPEG, GIF or WebP."""
+
+    type: Literal["image"] = "image"
+    mime_type: str | None = None
+    """Informative; the daemon detects the format from the bytes."""
+    data: Annotated[str, Field(min_length=1)]
+
+
+PromptBlock = Annotated[TextPromptBlock | ImagePromptBlock, Field(discriminator="type")]
+"""A block of a prompt: text, or an attached image."""
 
 
 class SessionPromptParams(WireModel):

@@ -15,6 +15,22 @@ from claude_server.rpc._transports import ListenAddress, SocketListener, serve_s
 log = logging.getLogger(__name__)
 
 
+IDLE_UNLOAD_SECONDS = 30 * 60
+"""A stored session nobody watches leaves memory after this long without activity."""
+
+
+async def _unload_idle_sessions(core: DaemonCore) -> None:
+    while True:
+        await asyncio.sleep(60)
+        try:
+            unloaded = await core.sessions.unload_idle(IDLE_UNLOAD_SECONDS)
+        except Exception:
+            log.exception("unloading idle sessions failed")
+            continue
+        if unloaded:
+            log.info("unloaded %d idle session(s)", len(unloaded))
+
+
 def announce(text: str) -> None:
     """A status line for whoever started the daemon (stderr; stdout may be the protocol)."""
     sys.stderr.write(f"claude-py-server: {text}\n")
@@ -31,6 +47,7 @@ async def run_daemon(core: DaemonCore, addresses: list[ListenAddress], stdio: bo
     if any(a.kind == "tcp" for a in addresses):
         core.tcp_token = write_token(token_path())
     listeners = [SocketListener(core, a) for a in addresses]
+    janitor = asyncio.create_task(_unload_idle_sessions(core))
     exit_code = 0
     try:
         for listener in listeners:
@@ -47,6 +64,7 @@ async def run_daemon(core: DaemonCore, addresses: list[ListenAddress], stdio: bo
         for task in waiters:
             task.cancel()
     finally:
+        janitor.cancel()
         for listener in listeners:
             await listener.close()
         await core.sessions.close()

@@ -33,8 +33,9 @@ def session_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
     async def prompt(params: p.SessionPromptParams) -> p.SessionPromptResult:
         session = await core.sessions.get(params.session_id)
         conn.watch(session, since_seq=None)
-        text = "".join(block.text for block in params.prompt)
-        outcome = await session.prompt(text)
+        text = "".join(b.text for b in params.prompt if isinstance(b, p.TextPromptBlock))
+        images = [b.data for b in params.prompt if isinstance(b, p.ImagePromptBlock)]
+        outcome = await session.prompt(text, images=images)
         return p.SessionPromptResult(
             stop_reason=wire_stop_reason(outcome.stop_reason),
             usage=wire_usage(outcome.usage),
