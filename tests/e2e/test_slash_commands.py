@@ -1,0 +1,102 @@
+"""Every daemon slash command, run for real against a project with git, settings and memory."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from claude_cli._rpc import RpcError
+from fake_anthropic import FakeAnthropic, Turn
+from support.daemon import daemon_env, stdio_daemon
+
+
+def _git_project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    run = lambda *a: subprocess.run(["git", *a], cwd=project, check=True, capture_output=True)  # noqa: E731
+    run("init", "-q")
+    run("config", "user.email", "t@example.invalid")
+    run("config", "user.name", "T")
+    (project / "app.py").write_text("x = 1\n")
+    run("add", ".")
+    run("commit", "-qm", "start")
+    (project / "app.py").write_text("x = 2\n")
+    (project / "CLAUDE.md").write_text("Use tabs.\n")
+    (project / ".claude").mkdir()
+    (project / ".claude" / "settings.json").write_text(
+        '{"permissions": {"allow": ["Bash(git status)"]}}'
+    )
+    return project
+
+
+async def test_commands(home: Path, fake: FakeAnthropic, tmp_path: Path) -> None:
+    project = _git_project(tmp_path)
+    fake.add_turns(Turn.text("review: x changed"), Turn.text("committed"), Turn.text("planned"))
+    async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
+        sid = (await d.client.request("session/new", {"cwd": str(project)}))["sessionId"]
+
+        async def run(line: str) -> dict[str, Any]:
+            return await d.client.request("session/command", {"sessionId": sid, "command": line})
+
+        assert (
+            "`/model [name]`" in (await run("/help"))["output"]
+            or "/model" in (await run("/help"))["output"]
+        )
+        assert "-x = 1" in (await run("/diff"))["output"]
+        assert "app.py" in (await run("/status"))["output"]
+        assert "Use tabs." in (await run("/memory"))["output"]
+        config = (await run("/config"))["output"]
+        assert "settings.json" in config and "Bash(git status)" in config
+        assert "Bash(git status)" in (await run("/permissions"))["output"]
+        assert "claude-py" in (await run("/version"))["output"]
+        doctor = (await run("/doctor"))["output"]
+        assert "credential" in doctor and "ripgrep" in doctor
+
+        assert "acceptEdits" in (await run("/mode"))["output"]  # cycles from default
+        assert "bypassPermissions" in (await run("/mode bypassPermissions"))["output"]
+        with pytest.raises(RpcError):
+            await run("/mode sideways")
+
+        fast_on = (await run("/fast"))["output"]
+        assert "on" in fast_on
+        fast_off = (await run("/fast"))["output"]
+        assert "off" in fast_off
+        assert "high" in (await run("/effort high"))["output"]
+        with pytest.raises(RpcError):
+            await run("/effort extreme")
+
+        assert "Pinned" in (await run("/add app.py"))["output"]
+        assert "app.py" in (await run("/files"))["output"]
+        with pytest.raises(RpcError) as missing:
+            await run("/add nope.txt")
+        assert missing.value.error_code == "command_failed"
+
+        review = await run("/review")
+        assert review["stopReason"] == "end_turn"
+        request = fake.message_requests[-1].body
+        assert request is not None
+        texts = [b.get("text", "") for b in request["messages"][-1]["content"]]
+        assert any("Review the uncommitted changes" in t for t in texts)
+        assert any("x = 2" in t for t in texts)  # the pinned file travels with the message
+
+        assert (await run("/commit"))["stopReason"] == "end_turn"
+        plan = await run("/plan sketch the refactor")
+        assert plan["stopReason"] == "end_turn"
+        mode = await d.updates.wait_for("mode_changed")
+        assert mode["update"]["mode"]
+
+        usage = (await run("/usage"))["output"]
+        assert "input" in usage and "estimated cost" in usage
+        export = (await run("/export"))["output"]
+        assert "sketch the refactor" in export
+        rewind = (await run("/rewind 1"))["output"]
+        assert "Rewound" in rewind
+        login = (await run("/login"))["output"]
+        assert "Credential source" in login
+        assert "no stored key" in (await run("/logout"))["output"]
+
+        with pytest.raises(RpcError) as client_side:
+            await run("/vim")
+        assert "client" in client_side.value.message
