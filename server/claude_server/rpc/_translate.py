@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import typing
+
 from claude_server import protocol as p
 from claude_server.model import (
     AgentTextEvent,
@@ -28,21 +30,7 @@ from claude_server.model import (
     UserMessageEvent,
 )
 
-_STOP_REASONS = frozenset(
-    {
-        "end_turn",
-        "max_tokens",
-        "stop_sequence",
-        "tool_use",
-        "pause_turn",
-        "refusal",
-        "model_context_window_exceeded",
-        "max_turns",
-        "cancelled",
-        "error",
-        "blocked",
-    }
-)
+_STOP_REASONS: frozenset[str] = frozenset(typing.get_args(p.StopReason))
 
 
 def wire_usage(usage: Usage) -> p.Usage:
