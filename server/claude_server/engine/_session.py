@@ -14,12 +14,12 @@ from claude_server.commands import Pins, expand_references, image_block_from_bas
 from claude_server.compaction import CompactionResult
 from claude_server.engine._compacting import Compactor, auto_compact, compaction_event
 from claude_server.engine._context import CallContext
-from claude_server.engine._conversation import Conversation
 from claude_server.engine._deps import EngineDeps
-from claude_server.engine._executor import ExecEnv, ToolSet, interrupted_results
-from claude_server.engine._hooks import HookRunner
+from claude_server.engine._executor import ExecEnv, ToolSet
+from claude_server.engine._history import History
 from claude_server.engine._prompt import build_system_prompt, environment_section, git_summary
-from claude_server.engine._record import SessionRecord, turn_starts
+from claude_server.engine._record import SessionRecord
+from claude_server.engine._session_hooks import SessionHooks
 from claude_server.engine._subagent import SubagentHost, TaskTool, WithTask
 from claude_server.engine._turn import TurnConfig, TurnOutcome, TurnState, run_turn
 from claude_server.errors import (
@@ -43,16 +43,14 @@ from claude_server.model import (
     ModelRequest,
     PermissionChecker,
     SessionEvent,
-    TextBlock,
     ThinkingConfig,
-    ToolResultBlock,
     TurnCompletedEvent,
     TurnStartedEvent,
     Usage,
     UserMessageEvent,
 )
 from claude_server.provider import estimate_cost
-from claude_server.sessions import EventLog, derive_title, repair_conversation
+from claude_server.sessions import EventLog
 
 log = logging.getLogger(__name__)
 
@@ -78,20 +76,14 @@ class LiveSession:
         self.mode = mode
         self.deps = deps
         self.record = record or SessionRecord()
-        writer = self.record.writer
-        loaded = self.record.loaded
+        writer, loaded = self.record.writer, self.record.loaded
         self.log = EventLog(
             persist=writer.append_event if writer is not None else None,
             history=loaded.events if loaded is not None else (),
             last_seq=loaded.last_seq if loaded is not None else 0,
         )
-        self.messages = Conversation(
-            repair_conversation(loaded.messages) if loaded is not None else (),
-            on_append=writer.append_message if writer is not None else None,
-        )
-        self.title = loaded.title if loaded is not None and loaded.title else ""
-        self._turn_starts = turn_starts(loaded) if loaded is not None else []
-        """``(message index, turn id)`` of each turn still in the conversation, oldest first."""
+        self.history = History(self.record)
+        self.hooks = SessionHooks(deps.hooks, Path(cwd), session_id, lambda: self.mode)
         self.total_usage = Usage()
         self.total_cost_usd: float | None = 0.0
         """Estimated cost of the session; ``None`` once a model without a known price ran."""
@@ -110,10 +102,19 @@ class LiveSession:
         self._turn: asyncio.Task[TurnOutcome] | None = None
         self._started = False
         self._start_context: list[str] = []
-        self._turn_id = ""
         self._compactor = Compactor()
         self.last_active = time.monotonic()
         """When something last happened in the session (for unloading idle sessions)."""
+
+    @property
+    def messages(self) -> list[Message]:
+        """The conversation as the model sees it."""
+        return self.history.messages
+
+    @property
+    def title(self) -> str:
+        """The session's title (from its first prompt)."""
+        return self.history.title
 
     @property
     def busy(self) -> bool:
@@ -158,23 +159,13 @@ class LiveSession:
         """
         if messages < 1:
             raise ProtocolViolationError("rewind by at least one message")
-        target = max(0, len(self.messages) - messages)
-        starts = [index for index, _ in self._turn_starts if index <= target]
-        keep = max(starts) if starts else _last_prompt_at_or_before(self.messages, target)
-        return self.rewind_to(keep, restore_files=restore_files)
+        return self.rewind_to(self.history.rewind_point(messages), restore_files=restore_files)
 
     def rewind_to(self, keep: int, *, restore_files: bool) -> tuple[int, list[str]]:
         """Cut the conversation to its first ``keep`` messages (see :meth:`rewind`)."""
         if self.busy:
             raise SessionBusyError("cannot rewind while a turn runs; cancel it first")
-        dropped_turns = [turn for index, turn in self._turn_starts if index >= keep]
-        restored: list[str] = []
-        if restore_files and self.record.files is not None and dropped_turns:
-            restored = [str(p) for p in self.record.files.restore(dropped_turns)]
-        self.messages.truncate(keep)
-        self._turn_starts = [(i, t) for i, t in self._turn_starts if i < keep]
-        if self.record.writer is not None:
-            self.record.writer.append_rewind(keep, restored_files=restored)
+        restored = self.history.rewind_to(keep, restore_files=restore_files)
         self.emit(ConversationRewoundEvent(keep, tuple(restored)))
         return keep, restored
 
@@ -236,13 +227,10 @@ class LiveSession:
                 await self._turn
         if self.deps.close_tool_state is not None:
             await self.deps.close_tool_state(self.tool_state)
-        if self.record.writer is not None:
-            self.record.writer.close()
+        self.history.close()
         if self._started and end:
-            hooks = self._hooks()
-            if hooks.has("SessionEnd"):
-                with contextlib.suppress(Exception):
-                    await hooks.run("SessionEnd", {"reason": reason}, mode=self.mode)
+            with contextlib.suppress(Exception):
+                await self.hooks.session_end(reason)
 
     # -- the turn ---------------------------------------------------------------------------
 
@@ -251,30 +239,19 @@ class LiveSession:
         self.emit(TurnStartedEvent(turn_id=turn_id))
         self.emit(UserMessageEvent(text=text))
         state = TurnState()
-        hooks = self._hooks()
         if not self._started:
             self._started = True
-            if hooks.has("SessionStart"):
-                start = await hooks.run("SessionStart", {"source": "startup"}, match="startup")
-                self._start_context = start.context
-        if hooks.has("UserPromptSubmit"):
-            submit = await hooks.run("UserPromptSubmit", {"prompt": text}, mode=self.mode)
-            if submit.block or submit.stop:
-                # The prompt is dropped, as Claude Code does; the user learns why.
-                why = submit.reason or submit.stop_reason or "no reason given"
-                self.emit(
-                    ErrorEvent("hook_blocked", f"A UserPromptSubmit hook blocked the prompt: {why}")
-                )
-                self.emit(TurnCompletedEvent(turn_id, "blocked", state.usage))
-                return TurnOutcome(stop_reason="blocked", usage=state.usage)
-            if submit.context:
-                text = text + "\n\n" + "\n".join(submit.context)
-        if not self.title:
-            self.title = derive_title(text)
-            if self.record.writer is not None:
-                self.record.writer.append_title(self.title)
-        self._turn_starts.append((len(self.messages), turn_id))
-        self._turn_id = turn_id
+            self._start_context = await self.hooks.session_start()
+        verdict = await self.hooks.prompt_submitted(text)
+        if verdict.blocked is not None:
+            # The prompt is dropped, as Claude Code does; the user learns why.
+            message = f"A UserPromptSubmit hook blocked the prompt: {verdict.blocked}"
+            self.emit(ErrorEvent("hook_blocked", message))
+            self.emit(TurnCompletedEvent(turn_id, "blocked", state.usage))
+            return TurnOutcome(stop_reason="blocked", usage=state.usage)
+        if verdict.context:
+            text = text + "\n\n" + "\n".join(verdict.context)
+        self.history.start_turn(turn_id, text)
         self._append_user_text(text, attached)
         try:
             provider = await self.deps.provider_factory()
@@ -298,7 +275,7 @@ class LiveSession:
                     model=self.model,
                     system=config.system,
                     tools=env.tools.definitions() if env is not None else [],
-                    pre_compact=self._pre_compact,
+                    pre_compact=self.hooks.pre_compact,
                 )
                 if result is not None:
                     self._apply_compaction(result)
@@ -310,10 +287,10 @@ class LiveSession:
                 state,
                 self._add_usage,
                 env,
-                on_stop=self._stop_hooks if hooks.has("Stop") else None,
+                on_stop=self.hooks.stop,
             )
         except asyncio.CancelledError:
-            self._record_interruption(state)
+            self.history.record_interruption(state)
             self.emit(TurnCompletedEvent(turn_id, "cancelled", state.usage, state.cost_usd))
             # The turn task ends normally so the caller gets a result, not an exception.
             return TurnOutcome("cancelled", state.usage, state.cost_usd)
@@ -353,7 +330,7 @@ class LiveSession:
             instructions=instructions,
             system=await self._system_prompt(),
             tools=self._tools.definitions() if self._tools is not None else [],
-            pre_compact=self._pre_compact,
+            pre_compact=self.hooks.pre_compact,
         )
         if result is None:
             raise CommandError("There is nothing to compact yet.")
@@ -361,45 +338,8 @@ class LiveSession:
         return result
 
     def _apply_compaction(self, result: CompactionResult) -> None:
-        if result.stage == "full" and result.summary_message is not None:
-            if self.record.writer is not None:
-                self.record.writer.append_compaction(
-                    result.summary_message,
-                    result.replaces,
-                    trigger=result.trigger,
-                    details={
-                        "tokensBefore": result.tokens_before,
-                        "tokensAfter": result.tokens_after,
-                        "memory": result.memory.to_dict() if result.memory else None,
-                    },
-                )
-            # Turns before the cut are gone; a rewind can reach back to the compaction only.
-            self._turn_starts = []
-        self.messages.replace_all(result.messages)
+        self.history.apply_compaction(result)
         self.emit(compaction_event(result))
-
-    async def _pre_compact(self, trigger: str, instructions: str | None) -> str | None:
-        hooks = self._hooks()
-        if not hooks.has("PreCompact"):
-            return None
-        outcome = await hooks.run(
-            "PreCompact",
-            {"trigger": trigger, "custom_instructions": instructions or ""},
-            match=trigger,
-            mode=self.mode,
-        )
-        if outcome.block:
-            raise CommandError(f"A PreCompact hook stopped the compaction: {outcome.reason}")
-        return "\n".join(outcome.context) or None
-
-    def _hooks(self) -> HookRunner:
-        return HookRunner(self.deps.hooks(Path(self.cwd)), Path(self.cwd), self.session_id)
-
-    async def _stop_hooks(self, active: bool) -> str | None:
-        outcome = await self._hooks().run("Stop", {"stop_hook_active": active}, mode=self.mode)
-        if outcome.block and not outcome.stop:
-            return outcome.reason or "A Stop hook asked you to continue."
-        return None
 
     def _exec_env(self) -> ExecEnv:
         assert self._tools is not None
@@ -412,18 +352,10 @@ class LiveSession:
             make_context=self._call_context,
             remember_rule=self._remember_rule,
             headless_allows=self.deps.headless_allows,
-            hooks=self._hooks(),
+            hooks=self.hooks.runner(),
             mode=lambda: self.mode,
-            before_edit=self._before_edit,
+            before_edit=self.history.snapshot_before_edit,
         )
-
-    def _before_edit(self, path: str) -> None:
-        # The undo stack: the file as it was before this turn first changed it.
-        if self.record.files is not None and self._turn_id:
-            try:
-                self.record.files.snapshot(path, self._turn_id)
-            except OSError as exc:
-                log.warning("could not snapshot %s before an edit: %s", path, exc)
 
     def _with_task(self, base: ToolSet) -> ToolSet:
         host = SubagentHost(
@@ -435,7 +367,7 @@ class LiveSession:
             max_turns=self.deps.max_turns,
             add_usage=self._add_usage,
             agents=lambda: self.deps.agents(Path(self.cwd)),
-            on_stop=self._subagent_stop_hooks,
+            on_stop=lambda active: self.hooks.stop(active, subagent=True),
             environment=lambda: environment_section(Path(self.cwd), model=self.model),
         )
         return WithTask(base, TaskTool(host))
@@ -445,15 +377,6 @@ class LiveSession:
         env.tools = tools
         env.parent_tool_call_id = parent_tool_call_id
         return env
-
-    async def _subagent_stop_hooks(self, active: bool) -> str | None:
-        hooks = self._hooks()
-        if not hooks.has("SubagentStop"):
-            return None
-        outcome = await hooks.run("SubagentStop", {"stop_hook_active": active}, mode=self.mode)
-        if outcome.block and not outcome.stop:
-            return outcome.reason or "A SubagentStop hook asked you to continue."
-        return None
 
     def _checker(self) -> PermissionChecker:
         if self.deps.checker_factory is None:
@@ -508,7 +431,7 @@ class LiveSession:
         raise InternalError("the side request ended without a message")
 
     def _fail(self, turn_id: str, state: TurnState, exc: ClaudePyError) -> None:
-        self._record_interruption(state)
+        self.history.record_interruption(state)
         self.emit(ErrorEvent(code=exc.code, message=exc.message, retryable=exc.retryable))
         self.emit(TurnCompletedEvent(turn_id, "error", state.usage, state.cost_usd))
 
@@ -525,37 +448,6 @@ class LiveSession:
         expanded = expand_references(text, Path(self.cwd), home=self.deps.home, pins=self.pins)
         for warning in expanded.warnings:
             self.emit(ErrorEvent("reference", warning))
-        blocks = CONTENT_ADAPTER.validate_python([*attached, *expanded.content_blocks()])
-        # A failed turn can leave the user's message unanswered; the API wants roles to
-        # alternate, so the next prompt joins that message instead of following it.
-        if self.messages and self.messages[-1].role == "user":
-            self.messages[-1].content.extend(blocks)
-            if self.record.writer is not None:
-                # Stored as its own record; loading joins it to the message before, as here.
-                self.record.writer.append_message(Message(role="user", content=blocks))
-        else:
-            self.messages.append(Message(role="user", content=blocks))
-
-    def _record_interruption(self, state: TurnState) -> None:
-        # Keep the conversation valid and true to what the user saw: every stored tool call
-        # gets a result, and the visible part of an interrupted answer is kept as text.
-        if state.pending_calls:
-            results = interrupted_results(state.pending_calls, state.calls)
-            self.messages.append(Message(role="user", content=list(results)))
-            state.pending_calls = []
-        partial = "".join(state.partial_text)
-        if partial and self.messages and self.messages[-1].role == "user":
-            self.messages.append(Message(role="assistant", content=[TextBlock(text=partial)]))
-        state.partial_text.clear()
-
-
-def _last_prompt_at_or_before(messages: list[Message], index: int) -> int:
-    # Without turn marks (an imported conversation), cut before the last user message that is a
-    # prompt rather than tool results, so no tool call is left without its result.
-    for i in range(min(index, len(messages) - 1), -1, -1):
-        message = messages[i]
-        if message.role == "user" and not all(
-            isinstance(b, ToolResultBlock) for b in message.content
-        ):
-            return i
-    return 0
+        self.history.append_user(
+            CONTENT_ADAPTER.validate_python([*attached, *expanded.content_blocks()])
+        )
