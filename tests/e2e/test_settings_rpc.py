@@ -44,3 +44,31 @@ async def test_project_model_and_user_key_helper(
     system = request.body["system"]
     text = system if isinstance(system, str) else " ".join(b["text"] for b in system)
     assert "Always answer in French." in text
+
+
+async def test_settings_edits_apply_without_restart(
+    home: Path, fake: FakeAnthropic, tmp_path: Path
+) -> None:
+    from fake_anthropic import ToolUse
+
+    project = tmp_path / "project"
+    (project / ".claude").mkdir(parents=True)
+    settings = project / ".claude" / "settings.json"
+    settings.write_text(json.dumps({"permissions": {"allow": ["Bash(touch *)"]}}))
+    fake.add_turns(
+        Turn(blocks=[ToolUse(name="Bash", input={"command": "touch one.txt"})]),
+        Turn.text("made one"),
+        Turn(blocks=[ToolUse(name="Bash", input={"command": "touch two.txt"})]),
+        Turn.text("could not make two"),
+    )
+    async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
+        sid = (await d.client.request("session/new", {"cwd": str(project)}))["sessionId"]
+        prompt = {"sessionId": sid, "prompt": [{"type": "text", "text": "make a file"}]}
+        await d.client.request("session/prompt", prompt)
+        assert (project / "one.txt").exists()
+        settings.write_text(json.dumps({"permissions": {"deny": ["Bash(touch *)"]}}))
+        await d.client.request("session/prompt", prompt)
+        assert not (project / "two.txt").exists()
+        body = fake.message_requests[-1].body
+        assert body is not None
+        assert "denied" in body["messages"][-1]["content"][0]["content"]
