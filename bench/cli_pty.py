@@ -63,7 +63,9 @@ class PtyClient:
         deadline = time.perf_counter() + timeout
         while needle not in self.output:
             if time.perf_counter() > deadline:
-                raise TimeoutError(f"{needle!r} did not appear; output tail: {self.output[-400:]!r}")
+                raise TimeoutError(
+                    f"{needle!r} did not appear; output tail: {self.output[-400:]!r}"
+                )
             self._pump(0.05)
         return time.perf_counter() - self.started
 
@@ -119,6 +121,7 @@ def client_env(home: Path, base_url: str) -> dict[str, str]:
 def stop_daemon(home: Path) -> None:
     """Stop the daemon a client started under ``home`` (asks its pid, then SIGTERM)."""
     import asyncio
+    import contextlib
     import signal
 
     from claude_cli._rpc import RpcClient
@@ -131,7 +134,5 @@ def stop_daemon(home: Path) -> None:
         await client.close()
         return int(status["pid"])
 
-    try:
+    with contextlib.suppress(OSError):
         os.kill(asyncio.run(pid()), signal.SIGTERM)
-    except (OSError, ProcessLookupError):
-        pass

@@ -89,3 +89,56 @@ def test_usage_errors(home: Path) -> None:
     version = _run(["--version"], env, home)
     assert version.returncode == 0
     assert version.stdout.startswith("claude-py ")
+
+
+def test_permissions_check_explains_a_decision(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / ".claude").mkdir(parents=True)
+    (project / ".claude" / "settings.json").write_text('{"permissions": {"deny": ["Bash(rm *)"]}}')
+    env = dict(os.environ, HOME=str(tmp_path))
+    done = _run(
+        [
+            "permissions",
+            "check",
+            "Bash",
+            '{"command": "ls && rm -rf build"}',
+            "--cwd",
+            str(project),
+        ],
+        env,
+        project,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "deny" in done.stdout
+    assert "Bash(rm *)" in done.stdout
+    assert str(project / ".claude" / "settings.json") in done.stdout
+    bad = _run(["permissions", "check", "Bash", "{not json"], env, project)
+    assert bad.returncode == 2
+    assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_print_mode_runs_tools_with_a_permissive_mode(
+    home: Path, fake: FakeAnthropic, tmp_path: Path
+) -> None:
+    from fake_anthropic import ToolUse
+
+    project = tmp_path / "project"
+    project.mkdir()
+    fake.add_turns(
+        Turn(
+            blocks=[
+                ToolUse(
+                    name="Write", input={"file_path": str(project / "out.txt"), "content": "hi\n"}
+                )
+            ]
+        ),
+        Turn.text("wrote it"),
+    )
+    done = _run(
+        ["-p", "write it", "--permission-mode", "acceptEdits"],
+        daemon_env(home, fake.base_url),
+        project,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (project / "out.txt").read_text() == "hi\n"
+    assert done.stdout.endswith("wrote it\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from fake_anthropic import FakeAnthropic, Turn
 from support import without_cache_control
 from support.daemon import daemon_env, stdio_daemon
@@ -158,11 +159,9 @@ async def test_attached_image_becomes_an_image_block(home: Path, fake: FakeAnthr
         from claude_cli._rpc import RpcError
 
         bad = [{"type": "image", "data": "not base64!!"}]
-        try:
+        with pytest.raises(RpcError) as refused:
             await d.client.request("session/prompt", {"sessionId": sid, "prompt": bad})
-            raise AssertionError("a bad attachment was accepted")
-        except RpcError as exc:
-            assert exc.error_code == "command_failed"
+        assert refused.value.error_code == "command_failed"
     body = fake.message_requests[0].body
     assert body is not None
     content = without_cache_control(body["messages"][0]["content"])

@@ -1,21 +1,37 @@
-"""``claude-py``: the terminal client."""
+"""``claude-py``: the terminal client.
+
+``claude-py`` alone opens the interactive client attached to the user's daemon; ``-p`` (or a
+stdout or stdin that is not a terminal) answers one prompt on stdout and exits. Only argparse
+loads here: the interactive UI and the headless path import what they need when chosen.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from typing import NoReturn
 
 from claude_cli import __version__
+
+PERMISSION_MODES = ("default", "acceptEdits", "plan", "bypassPermissions")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="claude-py",
-        description="An agentic coding assistant in your terminal, backed by the claude-py daemon.",
-        epilog="Environment: ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, MODEL, CLAUDE_PY_HOME.",
+        description="An agentic coding assistant in your terminal, backed by the claude-py daemon. "
+        "Without -p it opens an interactive session in the current directory, starting the "
+        "daemon in the background when none runs.",
+        epilog="Environment: ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, MODEL, CLAUDE_PY_HOME, "
+        "NO_COLOR. In the session, /help lists keys and commands. "
+        "`claude-py permissions check TOOL 'JSON_INPUT' [--cwd DIR]` explains how your "
+        "permission rules decide a tool call.",
     )
     parser.add_argument(
-        "prompt", nargs="?", help="the prompt (read from stdin when omitted with -p)"
+        "prompt",
+        nargs="?",
+        help="the prompt (with -p: read from stdin when omitted; interactive: sent first)",
     )
     parser.add_argument(
         "-p",
@@ -25,20 +41,33 @@ def _parser() -> argparse.ArgumentParser:
         help="print the answer to stdout and exit (non-interactive)",
     )
     parser.add_argument("--model", help="model id or alias for this session")
+    parser.add_argument(
+        "--permission-mode",
+        choices=PERMISSION_MODES,
+        help="permission mode to start in (shift+tab cycles it in the session); with -p, "
+        "acceptEdits or bypassPermissions let calls run that would otherwise need a question",
+    )
+    parser.add_argument(
+        "-c",
+        "--continue",
+        action="store_true",
+        dest="continue_last",
+        help="continue the most recent session in this directory",
+    )
+    parser.add_argument(
+        "-r",
+        "--resume",
+        nargs="?",
+        const=True,
+        default=None,
+        metavar="ID",
+        help="resume session ID; without ID, choose from a list",
+    )
     parser.add_argument("--version", action="version", version=f"claude-py {__version__}")
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``claude-py``."""
-    args = _parser().parse_args(argv)
-    if not args.print_mode:
-        sys.stderr.write(
-            "claude-py: the interactive terminal client is not built yet; "
-            'use claude-py -p "PROMPT"\n'
-        )
-        return 2
-    prompt = args.prompt
+def _print_mode(prompt: str | None, model: str | None, mode: str | None) -> int:
     if prompt is None:
         if sys.stdin.isatty():
             sys.stderr.write("claude-py: error: -p needs a prompt (as an argument or on stdin)\n")
@@ -49,7 +78,45 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from claude_cli._headless import main_print  # asyncio and friends only when needed
 
-    return main_print(prompt, args.model)
+    return main_print(prompt, model, mode)
+
+
+def _permissions(argv: list[str]) -> NoReturn:
+    # `claude-py permissions check TOOL 'JSON' [--cwd DIR] [--mode MODE]`: the daemon's own rule
+    # engine explains the decision. It runs as a separate process, so the client never imports
+    # the daemon's code (the import contract) and the answer is exactly the daemon's.
+    command = [sys.executable, "-m", "claude_server.permissions", *argv]
+    os.execv(sys.executable, command)  # noqa: S606 (our own interpreter, no shell involved)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``claude-py``."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["permissions"]:
+        return _permissions(argv[1:])
+    args = _parser().parse_args(argv)
+    interactive_terminal = sys.stdout.isatty() and sys.stdin.isatty()
+    if args.print_mode or not interactive_terminal:
+        # Not a terminal on both ends: behave like -p, so scripts and pipes get plain text.
+        return _print_mode(args.prompt, args.model, args.permission_mode)
+    from claude_cli._early import send_initialize
+    from claude_cli._paths import socket_path
+
+    # Say hello to a running daemon now; its answer is ready by the time the UI has loaded.
+    early = send_initialize(socket_path())
+    from claude_cli._app import AppOptions, main_interactive
+
+    resume = args.resume
+    options = AppOptions(
+        cwd=os.getcwd(),
+        model=args.model,
+        mode=args.permission_mode,
+        continue_last=args.continue_last,
+        resume=resume if isinstance(resume, str) else None,
+        resume_pick=resume is True,
+        prompt=args.prompt,
+    )
+    return main_interactive(options, early)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ class _Printer:
                 self.last_char = text[-1]
 
 
-async def run_print(prompt: str, model: str | None) -> int:
+async def run_print(prompt: str, model: str | None, mode: str | None = None) -> int:
     """Run one prompt in a fresh session of a private daemon; return the exit code."""
     printer = _Printer()
     try:
@@ -47,6 +47,10 @@ async def run_print(prompt: str, model: str | None) -> int:
         params: dict[str, Any] = {"cwd": os.getcwd()}
         if model:
             params["model"] = model
+        if mode:
+            # With nobody to ask, a call that needs permission is refused unless the mode
+            # (acceptEdits, bypassPermissions) or a rule allows it.
+            params["mode"] = mode
         created = await daemon.client.request("session/new", params)
         printer.session_id = created["sessionId"]
         await daemon.client.request(
@@ -80,9 +84,9 @@ def _error(message: str) -> None:
     sys.stderr.flush()
 
 
-def main_print(prompt: str, model: str | None) -> int:
+def main_print(prompt: str, model: str | None, mode: str | None = None) -> int:
     """Synchronous entry for the CLI."""
     try:
-        return asyncio.run(run_print(prompt, model))
+        return asyncio.run(run_print(prompt, model, mode))
     except KeyboardInterrupt:
         return 130

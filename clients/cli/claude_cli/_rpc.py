@@ -92,6 +92,18 @@ class RpcClient:
         finally:
             self._pending.pop(msg_id, None)
 
+    def expect_response(self, msg_id: int) -> asyncio.Future[Any]:
+        """The future answer to request ``msg_id``, sent before this client existed.
+
+        Registered at once, so a reply already on its way is not missed; the next request of
+        this client gets a higher id.
+        """
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending[msg_id] = future
+        self._next_id = max(self._next_id, msg_id + 1)
+        future.add_done_callback(lambda _f: self._pending.pop(msg_id, None))
+        return future
+
     async def notify(self, method: str, params: Any = None) -> None:
         """Send a notification."""
         message: dict[str, Any] = {"jsonrpc": "2.0", "method": method}
