@@ -56,6 +56,7 @@ from claude_server.tools import (
     ToolRegistry,
     close_tool_state,
     find_ripgrep,
+    set_command_env,
     set_command_wrapper,
 )
 
@@ -172,8 +173,10 @@ class Projects:
         return agents
 
     def prepare_tools(self, cwd: Path, state: dict[str, Any]) -> None:
-        """Put Bash in the sandbox when the settings ask for it."""
-        sandbox = self.settings(cwd).settings.sandbox
+        """Give Bash the settings' ``env``, and put it in the sandbox when they ask for it."""
+        settings = self.settings(cwd).settings
+        set_command_env(state, settings.env)
+        sandbox = settings.sandbox
         if not sandbox.enabled:
             set_command_wrapper(state, None)
             return

@@ -21,6 +21,7 @@ async def test_killed_daemon_loses_nothing_acknowledged(
     project = tmp_path / "project"
     project.mkdir()
     env = daemon_env(home, fake.base_url)
+    env["CLAUDE_PY_LOG"] = "info"  # debug logs every update: a lot of stderr for no use here
     rng = random.Random(20261124)
     seen: dict[str, list[dict[str, object]]] = {}
     for _ in range(ROUNDS):
@@ -32,7 +33,14 @@ async def test_killed_daemon_loses_nothing_acknowledged(
                     "session/prompt", {"sessionId": sid, "prompt": [{"type": "text", "text": "go"}]}
                 )
             )
-            await d.updates.wait_for("agent_message_chunk")
+            try:
+                await d.updates.wait_for("agent_message_chunk", timeout=60)
+            except TimeoutError:
+                statuses = [(r.path, r.body and r.body.get("stream")) for r in fake.requests]
+                tail = "\n".join(d.stderr[-30:])
+                raise AssertionError(
+                    f"no answer streamed; updates: {d.updates.kinds()}; requests: {statuses}\n{tail}"
+                ) from None
             await asyncio.sleep(rng.uniform(0.0, 0.4))
             os.kill(d.process.pid, signal.SIGKILL)
             await d.process.wait()

@@ -72,3 +72,24 @@ async def test_settings_edits_apply_without_restart(
         body = fake.message_requests[-1].body
         assert body is not None
         assert "denied" in body["messages"][-1]["content"][0]["content"]
+
+
+async def test_settings_env_reaches_bash(home: Path, fake: FakeAnthropic, tmp_path: Path) -> None:
+    from fake_anthropic import ToolUse
+
+    project = tmp_path / "project"
+    (project / ".claude").mkdir(parents=True)
+    (project / ".claude" / "settings.json").write_text(
+        json.dumps({"env": {"GREETING": "bonjour"}, "permissions": {"allow": ["Bash(echo *)"]}})
+    )
+    fake.add_turns(
+        Turn(blocks=[ToolUse(name="Bash", input={"command": "echo $GREETING"})]), Turn.text("ok")
+    )
+    async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
+        sid = (await d.client.request("session/new", {"cwd": str(project)}))["sessionId"]
+        await d.client.request(
+            "session/prompt", {"sessionId": sid, "prompt": [{"type": "text", "text": "greet"}]}
+        )
+    body = fake.message_requests[-1].body
+    assert body is not None
+    assert "bonjour" in body["messages"][-1]["content"][0]["content"]

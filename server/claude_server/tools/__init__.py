@@ -14,6 +14,7 @@ from claude_server.tools._bash import (
     BashTool,
     CommandWrapper,
     KillShellTool,
+    set_command_env,
     set_command_wrapper,
 )
 from claude_server.tools._common import BaseTool, ToolInput, input_schema
@@ -53,5 +54,6 @@ __all__ = [
     "close_tool_state",
     "find_ripgrep",
     "input_schema",
+    "set_command_env",
     "set_command_wrapper",
 ]

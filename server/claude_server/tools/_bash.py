@@ -158,6 +158,8 @@ class BashState:
     next_shell: int = 1
     wrap: CommandWrapper | None = None
     """Turns the bash command line into the one to run (the sandbox), or None to run as is."""
+    extra_env: dict[str, str] = field(default_factory=dict)
+    """Variables the settings' ``env`` adds to every command's environment."""
 
 
 CommandWrapper = Callable[[list[str], Path], list[str]]
@@ -167,6 +169,11 @@ CommandWrapper = Callable[[list[str], Path], list[str]]
 def set_command_wrapper(state: dict[str, Any], wrap: CommandWrapper | None) -> None:
     """Run the session's Bash commands through ``wrap`` from now on (``None``: directly)."""
     bash_state(state).wrap = wrap
+
+
+def set_command_env(state: dict[str, Any], env: dict[str, str]) -> None:
+    """Add ``env`` (the settings' ``env``) to the environment of the session's commands."""
+    bash_state(state).extra_env = dict(env)
 
 
 def bash_state(state: dict[str, Any]) -> BashState:
@@ -216,8 +223,9 @@ class _Pipe(asyncio.Protocol):
             self.closed.set_result(None)
 
 
-def _child_env() -> dict[str, str]:
+def _child_env(extra: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
+    env.update({k: v for k, v in extra.items() if k not in _SCRUBBED_ENV})
     # No command may wait for an editor, a pager or a terminal prompt: nobody can answer it.
     env.update(
         {
@@ -238,6 +246,7 @@ async def _spawn(
     cwd_file: str,
     on_data: Callable[[bytes], None],
     wrap: CommandWrapper | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> tuple[asyncio.subprocess.Process, asyncio.ReadTransport, _Pipe]:
     bash = shutil.which("bash")
     if bash is None:
@@ -258,7 +267,7 @@ async def _spawn(
             stdout=write_fd,
             stderr=write_fd,
             cwd=cwd,
-            env=_child_env(),
+            env=_child_env(extra_env or {}),
             start_new_session=True,
         )
     except OSError as exc:
@@ -411,7 +420,7 @@ asks for it explicitly; do not commit unless asked.
         timed_out = orphans = False
         try:
             proc, transport, pipe = await _spawn(
-                tool_input.command, cwd, cwd_file, on_data, state.wrap
+                tool_input.command, cwd, cwd_file, on_data, state.wrap, state.extra_env
             )
             try:
                 try:
@@ -481,7 +490,9 @@ async def _start_background(command: str, state: BashState, ctx: ToolContext) ->
             early.append(text)
 
     # A background command's `cd` must not move the session, so its cwd goes nowhere.
-    proc, transport, pipe = await _spawn(command, cwd, os.devnull, on_data, state.wrap)
+    proc, transport, pipe = await _spawn(
+        command, cwd, os.devnull, on_data, state.wrap, state.extra_env
+    )
     shell = BackgroundShell(id=shell_id, command=command, proc=proc, transport=transport)
     for text in early:
         shell.append(text)
