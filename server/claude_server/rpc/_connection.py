@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import uuid
 from collections.abc import Callable
@@ -67,9 +68,11 @@ class _Writer:
                 self._inner.close()
 
 
+@functools.cache
 def _raw_params_converter() -> Any:
     # pygls turns unknown params into namedtuples; we want the plain JSON, which the handlers
-    # validate with the protocol's pydantic models.
+    # validate with the protocol's pydantic models. One converter serves every connection:
+    # cattrs compiles its (un)structuring code on first use, which is slow to redo per client.
     converter = get_converter()
 
     def keep_raw(obj: dict[str, Any], cls: type[Any]) -> Any:
@@ -246,3 +249,19 @@ class Connection:
             notify("session/update", params.to_wire())
 
         return watcher
+
+
+class _NullWriter:
+    def write(self, data: bytes) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def warm_up(core: DaemonCore) -> None:
+    """Answer one ``initialize`` into the void, so the first real client does not pay for
+    compiling the converters (tens of milliseconds)."""
+    conn = Connection(core, "stdio", _NullWriter())
+    body = b'{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"capabilities":{}}}'
+    conn.protocol.handle_body(body)

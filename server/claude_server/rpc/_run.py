@@ -9,6 +9,7 @@ import signal
 import sys
 
 from claude_server.config import token_path
+from claude_server.rpc._connection import warm_up
 from claude_server.rpc._core import DaemonCore
 from claude_server.rpc._transports import ListenAddress, SocketListener, serve_stdio, write_token
 
@@ -46,6 +47,7 @@ async def run_daemon(core: DaemonCore, addresses: list[ListenAddress], stdio: bo
 
     if any(a.kind == "tcp" for a in addresses):
         core.tcp_token = write_token(token_path())
+    warm_up(core)
     listeners = [SocketListener(core, a) for a in addresses]
     janitor = asyncio.create_task(_unload_idle_sessions(core))
     exit_code = 0
