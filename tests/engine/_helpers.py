@@ -170,7 +170,7 @@ def make_session(
         provider_factory=provider_factory,
         default_model="claude-test",
         max_tokens=1000,
-        tools=lambda: TestTools(timeline),
+        tools=lambda _cwd: TestTools(timeline),
         checker_factory=lambda _cwd, _mode, _rules: RuleTable(decisions or {}),
         suggest_rules=lambda _cwd, tool, _input: [f"{tool}(*)"],
         save_rule=lambda path, rule: (saved if saved is not None else []).append((path, rule)),

@@ -18,6 +18,7 @@ from claude_server.engine._manager import SessionManager
 from claude_server.engine._session import PERMISSION_MODES, LiveSession
 from claude_server.engine._slash import CommandServices, SlashResult, run_slash
 from claude_server.engine._subagent import AgentDefinition, builtin_agents
+from claude_server.engine._toolsets import CombinedTools
 from claude_server.engine._turn import TurnConfig, TurnOutcome
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "AgentDefinition",
     "CheckerFactory",
     "ClientBridge",
+    "CombinedTools",
     "CommandServices",
     "EngineDeps",
     "HookRunner",

@@ -47,8 +47,10 @@ class EngineDeps:
     """A project's own default model (its settings), used when the client names none."""
     credential_rejected: Callable[[], Awaitable[None]] = _nothing
     """Called when the API refused the credential (HTTP 401), so the next turn re-resolves it."""
-    tools: Callable[[], ToolSet] | None = None
-    """A fresh tool set for a new session; ``None`` runs sessions without tools."""
+    tools: Callable[[Path], ToolSet] | None = None
+    """The tool set for a new session in a project; ``None`` runs sessions without tools."""
+    prepare_turn: Callable[[Path], Awaitable[list[str]]] | None = None
+    """Run before each turn (e.g. start the project's MCP servers); returns problems to report."""
     checker_factory: CheckerFactory | None = None
     """Required with ``tools``: the permission rules that gate every tool call."""
     suggest_rules: Callable[[Path, str, dict[str, Any]], list[str]] = lambda _cwd, tool, _input: [

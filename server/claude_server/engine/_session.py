@@ -98,7 +98,7 @@ class LiveSession:
         self.allow_rules: list[str] = []
         """Rules the user allowed "always" during this session."""
         self.tool_state: dict[str, Any] = {}
-        self._tools = self._with_task(deps.tools()) if deps.tools is not None else None
+        self._tools = self._with_task(deps.tools(Path(cwd))) if deps.tools is not None else None
         self._turn: asyncio.Task[TurnOutcome] | None = None
         self._started = False
         self._start_context: list[str] = []
@@ -265,6 +265,9 @@ class LiveSession:
             )
             if self.deps.prepare_tools is not None:
                 self.deps.prepare_tools(Path(self.cwd), self.tool_state)
+            if self.deps.prepare_turn is not None:
+                for problem in await self.deps.prepare_turn(Path(self.cwd)):
+                    self.emit(ErrorEvent("tools_unavailable", problem))
             env = self._exec_env() if self._tools is not None else None
             if self.deps.auto_compact:
                 result = await auto_compact(
