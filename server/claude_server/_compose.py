@@ -185,8 +185,12 @@ class Projects:
         writable = [Path(os.path.expanduser(p)) for p in sandbox.filesystem.allow_write]
         set_command_wrapper(
             state,
-            lambda argv, _where: sandbox_command(
-                argv, cwd, allow_network=network, extra_writable=writable
+            lambda argv, where, files: sandbox_command(
+                argv,
+                cwd,
+                allow_network=network,
+                extra_writable=[*writable, *(Path(f) for f in files)],
+                chdir=where,
             ),
         )
 

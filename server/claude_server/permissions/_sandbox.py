@@ -31,8 +31,10 @@ def sandbox_command(
     *,
     allow_network: bool = False,
     extra_writable: Iterable[Path] = (),
+    chdir: Path | None = None,
 ) -> list[str]:
-    """The command line running ``argv`` in the sandbox, in ``project_dir``.
+    """The command line running ``argv`` in the sandbox of ``project_dir`` (in ``chdir``, the
+    project itself by default).
 
     Raises :class:`ConfigError` when bubblewrap is missing or the project does not exist.
     Extra writable paths that do not exist are skipped (bubblewrap cannot bind them).
@@ -82,7 +84,7 @@ def sandbox_command(
         "TMPDIR",
         "/tmp",  # noqa: S108
         "--chdir",
-        str(project),
+        str(chdir if chdir is not None else project),
         "--",
         *argv,
     ]

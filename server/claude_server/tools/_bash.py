@@ -162,8 +162,9 @@ class BashState:
     """Variables the settings' ``env`` adds to every command's environment."""
 
 
-CommandWrapper = Callable[[list[str], Path], list[str]]
-"""``(argv, cwd) -> argv``: e.g. the same command under bubblewrap."""
+CommandWrapper = Callable[[list[str], Path, list[str]], list[str]]
+"""``(argv, cwd, files) -> argv``: e.g. the same command under bubblewrap, where ``files``
+must stay writable for the command (the file through which Bash reports its directory)."""
 
 
 def set_command_wrapper(state: dict[str, Any], wrap: CommandWrapper | None) -> None:
@@ -256,7 +257,7 @@ async def _spawn(
     argv = [bash, "-c", _SCRIPT, "bash", cwd_file, command]
     if wrap is not None:
         try:
-            argv = wrap(argv, cwd)
+            argv = wrap(argv, cwd, [] if cwd_file == os.devnull else [cwd_file])
         except ClaudePyError as exc:
             raise ToolError(f"The sandbox cannot run this command: {exc.message}") from None
     read_fd, write_fd = os.pipe()
