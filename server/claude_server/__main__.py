@@ -47,11 +47,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _serve(home: Path, addresses: list[ListenAddress], stdio: bool) -> int:
-    core, pool = build_core(home)
+    core, shutdown = build_core(home)
     try:
         return await run_daemon(core, addresses, stdio)
     finally:
-        await pool.aclose()
+        await shutdown()
 
 
 def main(argv: list[str] | None = None) -> int:

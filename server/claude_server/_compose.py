@@ -11,9 +11,11 @@ import logging
 import os
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from claude_server import __version__
 from claude_server.auth import Credential, CredentialResolver
@@ -33,6 +35,7 @@ from claude_server.config import (
 )
 from claude_server.engine import (
     AgentDefinition,
+    CombinedTools,
     EngineDeps,
     SessionManager,
     builtin_agents,
@@ -40,7 +43,8 @@ from claude_server.engine import (
 )
 from claude_server.engine._hooks import HooksConfig
 from claude_server.errors import ClaudePyError
-from claude_server.model import PermissionChecker, PermissionLevel, Provider
+from claude_server.mcp import McpServers, McpToolSet, load_mcp_config
+from claude_server.model import PermissionChecker, PermissionLevel, Provider, Tool
 from claude_server.permissions import (
     RuleChecker,
     bwrap_path,
@@ -106,6 +110,7 @@ class Projects:
         self.home = home
         self._env = env
         self._watchers: dict[Path, SettingsWatcher] = {}
+        self._tools: dict[Path, ProjectTools] = {}
 
     def settings(self, cwd: Path) -> LoadedSettings:
         """The current settings of the project at ``cwd``."""
@@ -143,6 +148,26 @@ class Projects:
         text = render_memory(collect_memory(cwd, self.home))
         skills = skills_prompt_section(self.skills(cwd).skills)
         return "\n\n".join(part for part in (text, skills) if part) or None
+
+    def tools(self, cwd: Path) -> ProjectTools:
+        """The project's tool set (shared by its sessions: one process per MCP server)."""
+        tools = self._tools.get(cwd)
+        if tools is None:
+            config = load_mcp_config(cwd, home=self.home, environ=self._env)
+            for problem in config.problems:
+                log.warning("mcp: %s", problem)
+            servers = McpServers(config.servers, cwd=cwd) if config.servers else None
+            tools = self._tools[cwd] = ProjectTools(servers)
+        return tools
+
+    async def prepare_turn(self, cwd: Path) -> list[str]:
+        """Start the project's MCP servers before a turn needs their tools."""
+        return await self.tools(cwd).refresh()
+
+    async def aclose(self) -> None:
+        """Stop every project's MCP servers."""
+        for tools in self._tools.values():
+            await tools.aclose()
 
     def model(self, cwd: Path) -> str | None:
         """The project's default model from its settings (``MODEL`` in the environment wins)."""
@@ -193,6 +218,41 @@ class Projects:
                 chdir=where,
             ),
         )
+
+
+class ProjectTools:
+    """A project's tools: the built-in ones, then its MCP servers' (refreshed before turns)."""
+
+    def __init__(self, servers: McpServers | None) -> None:
+        self._builtin = ToolRegistry(BUILTIN_TOOLS)
+        self._servers = servers
+        self._tools = CombinedTools(self._builtin)
+
+    async def refresh(self) -> list[str]:
+        """Start the MCP servers not running yet; problems are returned for the user."""
+        if self._servers is None:
+            return []
+        mcp_tools = await self._servers.tools()
+        self._tools = CombinedTools(self._builtin, McpToolSet(mcp_tools))
+        return [
+            f"MCP server {s.name} is unavailable: {s.reason}"
+            for s in self._servers.status()
+            if s.state == "failed"
+        ]
+
+    async def aclose(self) -> None:
+        """Stop the MCP servers."""
+        if self._servers is not None:
+            await self._servers.close()
+
+    def get(self, name: str) -> Tool | None:
+        return self._tools.get(name)
+
+    def validate(self, name: str, raw_input: dict[str, Any]) -> BaseModel:
+        return self._tools.validate(name, raw_input)
+
+    def definitions(self) -> list[dict[str, Any]]:
+        return self._tools.definitions()
 
 
 class DaemonServices:
@@ -303,8 +363,10 @@ class DaemonServices:
         )
 
 
-def build_core(home: Path, env: Mapping[str, str] | None = None) -> tuple[DaemonCore, ProviderPool]:
-    """The daemon's shared core with everything wired."""
+def build_core(
+    home: Path, env: Mapping[str, str] | None = None
+) -> tuple[DaemonCore, Callable[[], Awaitable[None]]]:
+    """The daemon's shared core with everything wired, and what to call when it stops."""
     env = dict(os.environ if env is None else env)
     settings = env_settings(env)
     user_home = Path(env.get("HOME") or Path.home())
@@ -319,7 +381,8 @@ def build_core(home: Path, env: Mapping[str, str] | None = None) -> tuple[Daemon
         default_model=resolve_model(settings.model),
         max_tokens=settings.max_tokens,
         small_model=resolve_model("haiku"),
-        tools=lambda _cwd: ToolRegistry(BUILTIN_TOOLS),
+        tools=projects.tools,
+        prepare_turn=projects.prepare_turn,
         checker_factory=projects.checker,
         suggest_rules=lambda cwd, tool, tool_input: suggest_rules(
             tool, tool_input, project_dir=cwd
@@ -348,7 +411,12 @@ def build_core(home: Path, env: Mapping[str, str] | None = None) -> tuple[Daemon
         resolve_model=resolve_model,
     )
     deps.bridge = RpcBridge(core)
-    return core, pool
+
+    async def shutdown() -> None:
+        await projects.aclose()
+        await pool.aclose()
+
+    return core, shutdown
 
 
 def _save_allow(cwd: Path, rule: str) -> None:

@@ -19,6 +19,10 @@ these at one boundary per package, so callers never catch a library's exception 
     │   ├── SessionNotFoundError   session_not_found
     │   └── SessionBusyError       session_busy
     ├── CommandError               command_failed (a slash command cannot run as typed)
+    ├── McpError                   mcp_error
+    │   ├── McpConnectionError     mcp_connection_failed
+    │   ├── McpTimeoutError        mcp_timeout (retryable)
+    │   └── McpServerError         mcp_server_error
     ├── ProtocolViolationError     protocol_violation (bad input from a client)
     ├── OperationCancelledError    cancelled
     └── InternalError              internal
@@ -168,6 +172,32 @@ class CommandError(ClaudePyError):
     rpc_code = -32040
 
 
+class McpError(ClaudePyError):
+    """Something went wrong with an MCP server."""
+
+    code = "mcp_error"
+    rpc_code = -32050
+
+
+class McpConnectionError(McpError):
+    """The server could not be started or reached, or the connection broke."""
+
+    code = "mcp_connection_failed"
+
+
+class McpTimeoutError(McpError):
+    """The server did not answer in time."""
+
+    code = "mcp_timeout"
+    retryable = True
+
+
+class McpServerError(McpError):
+    """The server answered a request with an error (unknown tool, invalid arguments...)."""
+
+    code = "mcp_server_error"
+
+
 class ProtocolViolationError(ClaudePyError):
     """A client sent something the protocol does not allow."""
 
@@ -203,6 +233,10 @@ ERROR_CLASSES: tuple[type[ClaudePyError], ...] = (
     SessionNotFoundError,
     SessionBusyError,
     CommandError,
+    McpError,
+    McpConnectionError,
+    McpTimeoutError,
+    McpServerError,
     ProtocolViolationError,
     OperationCancelledError,
     InternalError,

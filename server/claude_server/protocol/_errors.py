@@ -46,6 +46,10 @@ DAEMON_ERRORS: tuple[ErrorCode, ...] = (
     ErrorCode(-32031, "session_not_found", "No live session has this id."),
     ErrorCode(-32032, "session_busy", "The session is already running a turn."),
     ErrorCode(-32040, "command_failed", "A slash command cannot run as typed."),
+    ErrorCode(-32050, "mcp_error", "An MCP server failed."),
+    ErrorCode(-32050, "mcp_connection_failed", "An MCP server could not be started or reached."),
+    ErrorCode(-32050, "mcp_timeout", "An MCP server did not answer in time (retryable)."),
+    ErrorCode(-32050, "mcp_server_error", "An MCP server answered with an error."),
     ErrorCode(-32600, "protocol_violation", "The client broke a rule of this protocol."),
 )
 """Codes of the daemon's own errors (``error.data.code``)."""
