@@ -12,8 +12,6 @@ from typing import Any, ClassVar
 from urllib.parse import urljoin
 
 import httpx
-from bs4 import BeautifulSoup
-from markdownify import MarkdownConverter
 from pydantic import BaseModel, Field
 
 from claude_server.errors import ProviderError
@@ -131,6 +129,10 @@ def _redirect_allowed(source: httpx.URL, target: httpx.URL) -> bool:
 
 def html_to_markdown(html: str, base_url: str) -> str:
     """Markdown of an HTML page (markdownify), links made absolute, scripts and styles dropped."""
+    # Imported here: the HTML libraries cost ~50 ms of daemon start-up for a rarely used tool.
+    from bs4 import BeautifulSoup
+    from markdownify import MarkdownConverter
+
     soup = BeautifulSoup(html, "html.parser")
     for unwanted in soup(["script", "style", "noscript", "template", "svg", "iframe"]):
         unwanted.decompose()
