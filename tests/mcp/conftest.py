@@ -5,28 +5,10 @@ from __future__ import annotations
 import sys
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from claude_server.mcp import StdioServerConfig
-
-HERE = Path(__file__).parent
-
-
-def running_with(marker: str) -> list[int]:
-    """Pids of live processes whose command line contains ``marker``."""
-    pids = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmdline = (proc / "cmdline").read_bytes()
-            state = (proc / "stat").read_text().split(")")[-1].split()[0]
-        except OSError:
-            continue
-        if marker.encode() in cmdline and state != "Z":
-            pids.append(int(proc.name))
-    return pids
+from mcp_support import HERE
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from claude_server.mcp import (
     RemoteServerConfig,
     StdioServerConfig,
 )
-from conftest import running_with
+from mcp_support import running_with
 
 Raw = Callable[..., StdioServerConfig]
 
@@ -149,7 +149,7 @@ async def test_streamable_http_server(marker: str) -> None:
     import subprocess
     import sys
 
-    from conftest import HERE
+    from mcp_support import HERE
 
     with socket_port() as port:
         pass

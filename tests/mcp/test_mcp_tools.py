@@ -22,7 +22,7 @@ from claude_server.mcp import (
 )
 from claude_server.model import PermissionLevel, ToolError
 from claude_server.tools import ToolRegistry
-from conftest import running_with
+from mcp_support import running_with
 
 Raw = Callable[..., StdioServerConfig]
 
