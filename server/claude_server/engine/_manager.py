@@ -87,10 +87,13 @@ class SessionManager:
             return session
 
     def list(self, cwd: str | None, *, limit: int, cursor: str | None) -> SessionPage:
-        """Stored sessions, newest first."""
+        """Stored sessions with a conversation, newest first (a session opened and left
+        without a prompt is not worth resuming; a page may then hold fewer than ``limit``)."""
         if self.store is None:
             return SessionPage(sessions=[])
-        return self.store.list(cwd, limit=limit, cursor=cursor)
+        page = self.store.list(cwd, limit=limit, cursor=cursor)
+        kept = [s for s in page.sessions if s.message_count > 0]
+        return SessionPage(sessions=kept, next_cursor=page.next_cursor)
 
     def list_claude_code(self, cwd: str | None, *, limit: int, cursor: str | None) -> SessionPage:
         """Claude Code's own sessions (read-only sources)."""
