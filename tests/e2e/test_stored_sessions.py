@@ -139,3 +139,19 @@ async def test_claude_code_transcripts_are_listed_and_imported(
             assert result["stopReason"] == "end_turn"
         ours = await d.client.request("session/list", {})
         assert loaded["sessionId"] in [s["sessionId"] for s in ours["sessions"]]
+
+
+async def test_sessions_without_a_prompt_are_not_listed(
+    home: Path, fake: FakeAnthropic, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    fake.add_turns(Turn.text("hi"))
+    async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
+        empty = (await d.client.request("session/new", {"cwd": str(project)}))["sessionId"]
+        used = (await d.client.request("session/new", {"cwd": str(project)}))["sessionId"]
+        await d.client.request("session/prompt", _prompt(used, "hello"))
+        listed = await d.client.request("session/list", {"cwd": str(project)})
+        ids = [s["sessionId"] for s in listed["sessions"]]
+        assert ids == [used]
+        assert empty not in ids
