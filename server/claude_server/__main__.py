@@ -47,11 +47,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _serve(home: Path, addresses: list[ListenAddress], stdio: bool) -> int:
-    core, shutdown = build_core(home)
-    try:
-        return await run_daemon(core, addresses, stdio)
-    finally:
-        await shutdown()
+    # run_daemon closes the application (sessions, MCP servers, HTTP client) when it stops.
+    return await run_daemon(build_core(home), addresses, stdio)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from keyring.backend import KeyringBackend
+from support.system import missing
 
 from ._support import Clock, TokenRequest, TokenServer
 
@@ -79,9 +80,7 @@ def secret_service(monkeypatch: pytest.MonkeyPatch) -> Iterator[KeyringBackend]:
             "a real Secret Service needs dbus-daemon and gnome-keyring-daemon "
             "(apt-get install dbus gnome-keyring)"
         )
-        if os.environ.get("CLAUDE_PY_REQUIRE_SECRET_SERVICE"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing(reason)
     from keyring.backends import SecretService
 
     # A short path: unix socket paths are limited to about 100 bytes.

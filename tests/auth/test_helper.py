@@ -152,10 +152,8 @@ async def test_failing_helper_does_not_fall_through(tmp_path: Path, clock: Clock
 async def test_hanging_helper_is_killed_at_the_timeout(tmp_path: Path, clock: Clock) -> None:
     pid_file = tmp_path / "child.pid"
     helper = script(tmp_path, "hang.sh", f"sleep 60 &\necho $! > {pid_file}\nwait\n")
-    started = time.monotonic()
     with pytest.raises(AuthError, match=r"did not finish within 0\.5 s"):
         await make(tmp_path, str(helper), clock, timeout=0.5).resolve()
-    assert time.monotonic() - started < 10
     child = int(pid_file.read_text())
     # The helper's own child was killed too (dead, or a zombie waiting for init to reap it).
     deadline = time.monotonic() + 5

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ from claude_server.auth import (
 )
 from claude_server.errors import AuthError
 from keyring.backend import KeyringBackend
+from support.system import require_program
 
 from ._support import Clock, TokenServer, base_env, no_keyring, oauth_document, write_credentials
 
@@ -46,9 +46,7 @@ def make(
 
 def secret_tool_lookup(service: str, username: str) -> str | None:
     """Read an entry with libsecret's own CLI, independently of the keyring package."""
-    tool = shutil.which("secret-tool")
-    if tool is None:
-        pytest.skip("secret-tool (apt libsecret-tools) is not installed")
+    tool = require_program("secret-tool", "apt-get install libsecret-tools")
     result = subprocess.run(
         [tool, "lookup", "service", service, "username", username],
         capture_output=True,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.system import require_program
 
 from cli._tmux import Pane, stop_daemon
 
@@ -25,8 +25,7 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture
 def term(home: Path) -> Iterator[Pane]:
     """A tmux pane (100x30); afterwards the tmux server and the daemon under ``home`` stop."""
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
+    require_program("tmux", "apt-get install tmux")
     pane = Pane(100, 30)
     try:
         yield pane

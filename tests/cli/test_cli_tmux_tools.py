@@ -8,7 +8,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import pytest
 from claude_cli._rpc import RpcClient
 from fake_anthropic import FakeAnthropic, Turn
 
@@ -30,10 +29,9 @@ def _tool_results(fake: FakeAnthropic) -> list[dict[str, Any]]:
     ]
 
 
-def _wait_question_or_skip(term: Pane, answer_text: str) -> str:
+def _wait_question(term: Pane, answer_text: str) -> str:
     screen = term.wait_for(lambda s: QUESTION in s or answer_text in s)
-    if QUESTION not in screen:
-        pytest.skip("the daemon ran no tools (no permission question was asked)")
+    assert QUESTION in screen, "the daemon ran the tool without asking"
     return screen
 
 
@@ -52,7 +50,7 @@ def test_permission_prompt_then_diff(
     term.wait_for(PROMPT_READY)
     term.type("set x to 2")
     term.keys("Enter")
-    screen = _wait_question_or_skip(term, "I set x to 2.")
+    screen = _wait_question(term, "I set x to 2.")
     assert "Edit file" in screen and "app.py" in screen
     assert "- x = 1" in screen and "+ x = 2" in screen  # the change, before it is made
     assert "1. Yes" in screen and "3. No, and tell Claude what to do differently" in screen
@@ -76,7 +74,7 @@ def test_deny_with_a_reason_for_the_model(
     term.wait_for(PROMPT_READY)
     term.type("clean up")
     term.keys("Enter")
-    screen = _wait_question_or_skip(term, "Understood")
+    screen = _wait_question(term, "Understood")
     assert "Bash command" in screen and "rm -rf build" in screen and "Clean the build" in screen
     term.keys("3")
     term.wait_for("Tell Claude what to do instead")
@@ -111,8 +109,7 @@ def test_ask_user_question_picker(
     screen = term.wait_for(
         lambda s: "Which test runner should I use?" in s or "Going with unittest." in s
     )
-    if "1. pytest" not in screen:
-        pytest.skip("the daemon did not ask the question through the client")
+    assert "1. pytest" in screen, "the daemon did not ask the question through the client"
     assert "Already configured" in screen and "3. Other" in screen
     term.keys("Down", "Enter")
     term.wait_for("Going with unittest.")
@@ -168,8 +165,7 @@ def test_question_answered_in_another_client(
         screen = term.wait_for(
             lambda s: "The other client allowed it." in s or "in another client" in s
         )
-        if not answered:
-            pytest.skip("the daemon ran no tools (no permission question was asked)")
+        assert answered, "the daemon ran the tool without asking the other client"
         screen = term.wait_for("The other client allowed it.")
     finally:
         other.join(60)

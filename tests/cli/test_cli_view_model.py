@@ -168,7 +168,6 @@ def test_plan_mode_model_retry_error_and_unknown_kinds() -> None:
         },
         {"kind": "error", "code": "api_error", "message": "bad\nthing", "retryable": False},
         {"kind": "some_future_kind", "x": 1},
-        {"kind": "available_commands_update", "availableCommands": [{"name": "review"}]},
     )
     assert view.mode == "plan" and view.model == "claude-haiku-4-5"
     task = view.current_task()
@@ -178,8 +177,7 @@ def test_plan_mode_model_retry_error_and_unknown_kinds() -> None:
     assert isinstance(model, NoticeEntry) and "claude-haiku-4-5" in model.text
     assert isinstance(retry, NoticeEntry) and retry.level == "retry" and "attempt 1/3" in retry.text
     assert isinstance(error, NoticeEntry) and error.level == "error" and error.text == "bad thing"
-    assert view.commands == [{"name": "review"}]
-    assert view.last_seq == 7  # the unknown kind still counts
+    assert view.last_seq == 6  # the unknown kind still counts
 
 
 def test_replayed_turns_have_no_timing() -> None:
@@ -193,3 +191,45 @@ def test_replayed_turns_have_no_timing() -> None:
     )
     end = view.entries[-1]
     assert isinstance(end, TurnEntry) and end.seconds is None
+
+
+def _two_turns(view: SessionView) -> None:
+    for n in (1, 2):
+        feed(
+            view,
+            {"kind": "turn_started", "turnId": f"t{n}"},
+            {"kind": "user_message", "text": f"prompt {n}"},
+            {"kind": "agent_message_chunk", "text": f"answer {n}"},
+            {"kind": "turn_completed", "turnId": f"t{n}", "stopReason": "end_turn", "usage": USAGE},
+        )
+
+
+def test_rewind_drops_the_rewound_turns_from_the_transcript() -> None:
+    view = SessionView("s")
+    _two_turns(view)
+    update = {
+        "kind": "conversation_rewound",
+        "keptMessages": 2,
+        "droppedPrompts": 1,
+        "restoredFiles": ["/p/a.py"],
+    }
+    view.apply(view.last_seq + 1, update)
+    texts = [getattr(e, "text", None) for e in view.entries]
+    assert "prompt 2" not in texts and "answer 2" not in texts
+    assert texts[:2] == ["prompt 1", "answer 1"]
+    assert view.last_answer == "answer 1"
+    assert isinstance(view.entries[-1], NoticeEntry) and "/p/a.py" in view.entries[-1].text
+
+
+def test_clear_empties_the_transcript() -> None:
+    view = SessionView("s")
+    _two_turns(view)
+    view.apply(view.last_seq + 1, {"kind": "conversation_rewound", "keptMessages": 0})
+    assert view.entries == [] and view.last_answer == ""
+
+
+def test_the_view_handles_exactly_the_protocols_update_kinds() -> None:
+    from claude_cli._session_client import _HANDLERS
+    from claude_server.protocol import UPDATE_KINDS
+
+    assert set(_HANDLERS) == set(UPDATE_KINDS)

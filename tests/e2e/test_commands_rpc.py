@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from claude_cli._rpc import RpcError
+from claude_server.provider import model_info
 from fake_anthropic import FakeAnthropic, Turn
 from support.daemon import daemon_env, stdio_daemon
 
@@ -64,7 +65,11 @@ async def test_commands_list_search_and_run(
         body = fake.message_requests[-1].body
         assert body is not None
         assert body["messages"][0]["content"][-1]["text"] == "Say hello there in capitals."
-        assert body["thinking"]["type"] in ("adaptive", "enabled")
+        # /think asks for adaptive thinking; a model that only takes a budget gets one instead.
+        info = model_info(changed["update"]["model"])
+        assert info is not None
+        wanted = "adaptive" if info.supports_adaptive_thinking else "enabled"
+        assert body["thinking"]["type"] == wanted
         system = (
             body["system"]
             if isinstance(body["system"], str)

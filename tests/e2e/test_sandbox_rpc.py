@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from fake_anthropic import FakeAnthropic, Turn
 from support.daemon import daemon_env, stdio_daemon
+from support.system import require_program
 
-pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
+
+@pytest.fixture(autouse=True)
+def _bwrap() -> None:
+    require_program("bwrap", "apt-get install bubblewrap")
 
 
 async def test_sandboxed_bash(home: Path, fake: FakeAnthropic, tmp_path: Path) -> None:

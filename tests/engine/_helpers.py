@@ -8,23 +8,30 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from claude_server.auth import Credential
+from claude_server.config import HooksConfig, parse_hooks
 from claude_server.engine import (
+    AgentDefinition,
     EngineDeps,
+    EngineLimits,
     LiveSession,
     PermissionAnswer,
     PermissionChoice,
     PermissionRequest,
     SessionManager,
+    ToolSet,
+    builtin_agents,
 )
-from claude_server.engine._hooks import parse_hooks
 from claude_server.model import (
+    PermissionChecker,
     PermissionDecision,
     PermissionLevel,
+    PermissionMode,
     SessionEvent,
     Tool,
     ToolContext,
@@ -67,6 +74,9 @@ class SleepTool:
         assert isinstance(tool_input, SleepInput)
         return f"{self.name} {tool_input.label}"
 
+    def edited_paths(self, tool_input: BaseModel) -> list[str]:
+        return []
+
     async def run(self, tool_input: BaseModel, ctx: ToolContext) -> ToolResult:
         assert isinstance(tool_input, SleepInput)
         start = time.monotonic()
@@ -90,6 +100,9 @@ class TestTools:
 
     def get(self, name: str) -> Tool | None:
         return self._tools.get(name)
+
+    def all(self) -> list[Tool]:
+        return list(self._tools.values())
 
     def validate(self, name: str, raw_input: dict[str, Any]) -> BaseModel:
         tool = self._tools[name]
@@ -148,6 +161,92 @@ class ScriptedUser:
         return None
 
 
+@dataclass
+class TestProject:
+    """The engine's Project port with the test tools and a rule table; no files are read."""
+
+    directory: Path
+    toolset: ToolSet
+    rules: RuleTable
+    hook_config: HooksConfig
+    saved: list[tuple[Path, str]] | None = None
+
+    def tools(self) -> ToolSet | None:
+        return self.toolset
+
+    def checker(
+        self, mode: PermissionMode, session_rules: Sequence[str], tools: Iterable[Tool]
+    ) -> PermissionChecker:
+        return self.rules
+
+    def suggest_rules(self, tool_name: str, tool_input: dict[str, Any]) -> list[str]:
+        return [f"{tool_name}(*)"]
+
+    def save_rule(self, rule: str) -> None:
+        if self.saved is not None:
+            self.saved.append((self.directory, rule))
+
+    def memory(self) -> str | None:
+        return None
+
+    def agents(self) -> dict[str, AgentDefinition]:
+        return builtin_agents()
+
+    def model(self) -> str | None:
+        return None
+
+    def hooks(self) -> HooksConfig:
+        return self.hook_config
+
+    async def prepare_turn(self, tool_state: dict[str, Any]) -> list[str]:
+        return []
+
+
+@dataclass
+class OneProject:
+    """A ProjectSource that knows one project."""
+
+    only: TestProject
+
+    def project(self, directory: Path) -> TestProject:
+        assert directory == self.only.directory, directory
+        return self.only
+
+
+@dataclass
+class FixedProvider:
+    """The Providers port with one provider."""
+
+    provider: AnthropicProvider
+    rejections: int = 0
+
+    async def get(self) -> AnthropicProvider:
+        return self.provider
+
+    async def rejected(self) -> None:
+        self.rejections += 1
+
+
+class NoModel:
+    """A Providers port for tests that never call the model."""
+
+    async def get(self) -> AnthropicProvider:
+        raise AssertionError("no model call in this test")
+
+    async def rejected(self) -> None:
+        raise AssertionError("no model call in this test")
+
+
+def offline_deps(directory: Path) -> EngineDeps:
+    """Engine dependencies for a test that makes no model call, in one project."""
+    project = TestProject(directory, TestTools(Timeline()), RuleTable({}), {})
+    return EngineDeps(
+        providers=NoModel(),
+        projects=OneProject(project),
+        limits=EngineLimits(default_model="m", max_tokens=100, git_status=False),
+    )
+
+
 def make_session(
     base_url: str,
     cwd: Path,
@@ -162,25 +261,18 @@ def make_session(
     timeline = Timeline()
     credential = Credential(kind="api_key", secret="sk-ant-test", source="test")
     provider = AnthropicProvider(credential, base_url=base_url, max_attempts=1)
-
-    async def provider_factory() -> AnthropicProvider:
-        return provider
-
-    deps = EngineDeps(
-        provider_factory=provider_factory,
-        default_model="claude-test",
-        max_tokens=1000,
-        tools=lambda _cwd: TestTools(timeline),
-        checker_factory=lambda _cwd, _mode, _rules: RuleTable(decisions or {}),
-        suggest_rules=lambda _cwd, tool, _input: [f"{tool}(*)"],
-        save_rule=lambda path, rule: (saved if saved is not None else []).append((path, rule)),
-        max_turns=max_turns,
-        git_status=False,
-        hooks=lambda _cwd: parse_hooks(hooks)[0],
+    project = TestProject(
+        cwd, TestTools(timeline), RuleTable(decisions or {}), parse_hooks(hooks)[0], saved
     )
-    if bridge is not None:
-        deps.bridge = bridge
-    session = SessionManager(deps).new(str(cwd))
+    deps = EngineDeps(
+        providers=FixedProvider(provider),
+        projects=OneProject(project),
+        limits=EngineLimits(
+            default_model="claude-test", max_tokens=1000, max_turns=max_turns, git_status=False
+        ),
+        **({"bridge": bridge} if bridge is not None else {}),
+    )
+    session = SessionManager(deps).new(cwd)
     events: list[SessionEvent] = []
     session.log.subscribe(lambda _seq, event: events.append(event))
     return session, events, timeline

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
-from claude_server.engine._hooks import HookRunner, matcher_fires, parse_hooks
+from claude_server.config import parse_hooks
+from claude_server.engine import HookRunner, matcher_fires
 from claude_server.model import ErrorEvent, TurnCompletedEvent
 from fake_anthropic import FakeAnthropic, ToolUse, Turn
 from support import without_cache_control
@@ -50,8 +50,9 @@ def test_parse_reports_problems_and_keeps_the_rest() -> None:
             "Nonsense": [],
         }
     )
-    assert [g.matcher for g in config["PreToolUse"]] == ["Bash"]
-    assert config["PreToolUse"][0].commands[0].timeout == 5
+    # The prompt-hook group is kept (one schema for all hook types) but reported; it never runs.
+    assert [g.matcher for g in config["PreToolUse"]] == ["Bash", None]
+    assert config["PreToolUse"][0].hooks[0].timeout == 5
     assert any("Nonsense" in p for p in problems)
     assert any("matcher" in p for p in problems)
     assert any("only command hooks" in p for p in problems)
@@ -145,9 +146,7 @@ async def test_a_hanging_hook_is_killed_at_its_timeout(tmp_path: Path) -> None:
             ]
         },
     )
-    started = time.monotonic()
     outcome = await runner.run("Stop", {})
-    assert time.monotonic() - started < 10
     assert not outcome.block  # a timeout does not block
     assert "timed out" in outcome.messages[0]
     pid = int(pid_file.read_text())

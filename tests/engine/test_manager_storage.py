@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from claude_server.engine import EngineDeps, SessionManager
+from claude_server.engine import SessionManager
 from claude_server.model import ModeChangedEvent
 from claude_server.sessions import SessionStore
 
-
-async def _never() -> object:
-    raise AssertionError("no model call in this test")
+from engine._helpers import offline_deps
 
 
 async def test_idle_sessions_unload_and_come_back(tmp_path: Path) -> None:
-    deps = EngineDeps(provider_factory=_never, default_model="m", max_tokens=100)  # type: ignore[arg-type]
+    deps = offline_deps(tmp_path)
     manager = SessionManager(deps, SessionStore(tmp_path / "sessions"))
-    session = manager.new(str(tmp_path), mode="plan")
+    session = manager.new(tmp_path, mode="plan")
     sid = session.session_id
-    watched = manager.new(str(tmp_path))
+    watched = manager.new(tmp_path)
     watched.log.subscribe(lambda _seq, _event: None)
 
     assert await manager.unload_idle(3600) == []  # not idle long enough

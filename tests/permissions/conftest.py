@@ -9,7 +9,12 @@ from typing import Any
 
 import pytest
 from claude_server.config import load_settings
-from claude_server.permissions import RuleChecker
+from claude_server.engine import TaskTool
+from claude_server.permissions import RuleChecker, ToolCatalog
+from claude_server.tools import BUILTIN_TOOLS
+
+SESSION_TOOLS = ToolCatalog.of([*BUILTIN_TOOLS, TaskTool])
+"""The tools a daemon session offers, which is where their permission levels come from."""
 
 
 @dataclass
@@ -43,6 +48,7 @@ class World:
 
     def checker(self, mode: str | None = None, **kw: Any) -> RuleChecker:
         loaded = load_settings(self.proj, home=self.home, env={}, managed_path=self.managed)
+        kw.setdefault("tools", SESSION_TOOLS)
         return RuleChecker.from_settings(loaded, mode=mode, **kw)
 
     def fmt(self, value: Any) -> Any:

@@ -1,8 +1,7 @@
-"""Headless policy, rule suggestions, "allow always", and the ``check`` command."""
+"""Headless policy, rule suggestions, "allow always", and ``claude-py permissions check``."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -13,7 +12,6 @@ from claude_server.errors import ConfigError
 from claude_server.model import PermissionDecision
 from claude_server.permissions import (
     headless_decision,
-    main,
     parse_allowed_tools,
     save_rule,
     suggest_rules,
@@ -91,17 +89,18 @@ def test_parse_allowed_tools() -> None:
     assert parse_allowed_tools(None) == []
 
 
-# -- python -m claude_server.permissions check -------------------------------------------------
+# -- claude-py permissions check (asks a private daemon: no daemon runs in this CLAUDE_PY_HOME) --
 
 
 def _check(world: World, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HOME": str(world.home)}
+    env = {**os.environ, "HOME": str(world.home), "CLAUDE_PY_HOME": str(world.root / "cpy")}
     env.pop("CLAUDE_CONFIG_DIR", None)
     return subprocess.run(
         [
             sys.executable,
             "-m",
-            "claude_server.permissions",
+            "claude_cli",
+            "permissions",
             "check",
             *args,
             "--cwd",
@@ -150,14 +149,19 @@ def test_check_command_reports_settings_problems(world: World) -> None:
     assert "settings.json: invalid JSON" in out.stderr
 
 
-def test_check_in_process(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    local = world.rules("local", allow=["Bash(ls *)"])
-    monkeypatch.setenv("HOME", str(world.home))
-    monkeypatch.delenv("CLAUDE_CONFIG_DIR", raising=False)
-    out, err = io.StringIO(), io.StringIO()
-    code = main(
-        ["check", "bash", '{"command": "ls -la"}', "--cwd", str(world.proj)], stdout=out, stderr=err
+def test_task_is_read_only_as_its_sessions_see_it(world: World) -> None:
+    # Task's permission level comes from the tool itself: allowed in default and plan modes.
+    task = json.dumps({"description": "look", "prompt": "find the config", "subagent_type": "x"})
+    for mode in ("default", "plan"):
+        out = _check(world, "Task", task, "--mode", mode)
+        assert out.returncode == 0, out.stderr
+        assert "decision: allow" in out.stdout and "tool: Task" in out.stdout
+
+
+def test_check_rejects_an_input_that_is_not_an_object(world: World) -> None:
+    out = _check(world, "Bash", "[1, 2]")
+    assert out.returncode == 2 and out.stderr.strip() == (
+        "claude-py: error: the tool input must be a JSON object"
     )
-    assert code == 0, err.getvalue()
-    assert "decision: allow" in out.getvalue()
-    assert f"source: {local}" in out.getvalue()
+    out = _check(world, "Bash", "{}", "--mode", "sideways")
+    assert out.returncode == 2 and "invalid choice" in out.stderr

@@ -7,9 +7,9 @@ import os
 import pytest
 from claude_server.errors import ConfigError
 from claude_server.model import PermissionLevel
-from claude_server.permissions import RuleChecker
+from claude_server.permissions import RuleChecker, ToolCatalog
 
-from .conftest import World
+from .conftest import SESSION_TOOLS, World
 
 # (mode, tool, input, expected): no rules at all, so only the mode decides.
 MODE_TABLE = [
@@ -153,7 +153,10 @@ def test_additional_dirs_argument_and_relative_setting(world: World) -> None:
 
 def test_tool_level_lookup_decides_unknown_tools(world: World) -> None:
     levels = {"mcp__docs__search": PermissionLevel.READ_ONLY, "Notes": PermissionLevel.EDIT}
-    checker = world.checker(tool_level=levels.get)
+    catalog = ToolCatalog(
+        names=dict(SESSION_TOOLS.names), levels={**SESSION_TOOLS.levels, **levels}
+    )
+    checker = world.checker(tools=catalog)
     assert checker.check("mcp__docs__search", {"query": "x"}).behavior == "allow"
     assert checker.check("Notes", {"file_path": str(world.proj / "n.md")}).behavior == "ask"
     checker.set_mode("acceptEdits")
@@ -168,7 +171,11 @@ def test_seed_names_in_calls_and_custom_aliases(world: World) -> None:
     assert checker.check("read", {"file_path": str(world.proj / ".env")}).behavior == "deny"
     assert checker.check("file_edit", {"file_path": str(world.proj / "src/a")}).behavior == "allow"
     world.rules("project", deny=["shell(rm *)"])
-    custom = world.checker(aliases={"shell": "Bash"})
+    custom = world.checker(
+        tools=ToolCatalog(
+            names={**SESSION_TOOLS.names, "shell": "Bash"}, levels=SESSION_TOOLS.levels
+        )
+    )
     assert custom.check("Bash", {"command": "rm x"}).behavior == "deny"
 
 
@@ -223,7 +230,7 @@ def test_nested_skill_scopes(world: World) -> None:
 
 
 def test_session_rules(world: World) -> None:
-    checker = RuleChecker(project_dir=world.proj, home=world.home)
+    checker = RuleChecker(project_dir=world.proj, home=world.home, tools=SESSION_TOOLS)
     assert checker.add_rule("allow", "WebFetch(domain:docs.python.org)") is None
     decision = checker.check("WebFetch", {"url": "https://docs.python.org/3/"})
     assert (decision.behavior, decision.source) == ("allow", "session")

@@ -9,10 +9,16 @@ from pathlib import Path
 import pytest
 from claude_server.errors import ConfigError
 from claude_server.permissions import bwrap_path, sandbox_command
+from support.system import missing
 
-needs_bwrap = pytest.mark.skipif(
-    bwrap_path() is None, reason="bubblewrap (bwrap) is not installed: apt-get install bubblewrap"
-)
+
+@pytest.fixture
+def bwrap() -> None:
+    if bwrap_path() is None:
+        missing("bubblewrap (bwrap) is not installed: apt-get install bubblewrap")
+
+
+needs_bwrap = pytest.mark.usefixtures("bwrap")
 
 
 def _run(argv: list[str], cwd: Path, **kw: object) -> subprocess.CompletedProcess[str]:

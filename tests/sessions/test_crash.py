@@ -93,6 +93,9 @@ def test_sigkill_at_random_points_loses_nothing_acknowledged(tmp_path: Path) -> 
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         reader.join(timeout=10)
+        proc.stdout.close()
+        if proc.stderr is not None:
+            proc.stderr.close()
         for line in lines:
             if not line.endswith(b"\n"):
                 continue  # the ack itself was cut by the kill: not acknowledged
@@ -165,6 +168,7 @@ def test_sigkill_in_the_middle_of_a_huge_write(tmp_path: Path) -> None:
         time.sleep(delay)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
+        proc.stdout.close()
         loaded = store.load("big")
         assert loaded.events == [(1, AgentTextEvent("before"))]
         # The whole line made it, or none of it, or the torn part is skipped: nothing else.

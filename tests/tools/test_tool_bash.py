@@ -101,14 +101,12 @@ async def test_timeout_kills_the_whole_process_group(
     registry: ToolRegistry, ctx: ScriptedContext, tmp_path: Path
 ) -> None:
     pid_file = tmp_path / "pgid"
-    started = time.monotonic()
     result = await call(
         registry,
         ctx,
         "Bash",
         {"command": f"echo $$ > {pid_file}; echo started; sleep 100 & sleep 100", "timeout": 500},
     )
-    assert time.monotonic() - started < 10
     text = text_of(result)
     assert result.is_error
     assert text.startswith("started")
@@ -178,11 +176,11 @@ async def test_orphaned_background_children_do_not_block(
     registry: ToolRegistry, ctx: ScriptedContext, tmp_path: Path
 ) -> None:
     pid_file = tmp_path / "pgid"
-    started = time.monotonic()
     text = await bash(registry, ctx, f"echo $$ > {pid_file}; sleep 30 & echo back")
-    assert time.monotonic() - started < 5
     assert text.startswith("back") and "still running" in text
-    os.killpg(int(pid_file.read_text()), 9)
+    pgid = int(pid_file.read_text())
+    os.killpg(pgid, 0)  # the orphan still runs: the call returned without waiting for it
+    os.killpg(pgid, 9)
 
 
 # Background shells --------------------------------------------------------------------------
@@ -206,7 +204,6 @@ async def test_background_shell_output_and_kill(
     registry: ToolRegistry, ctx: ScriptedContext, tmp_path: Path
 ) -> None:
     pid_file = tmp_path / "pgid"
-    started = time.monotonic()
     text = await bash(
         registry,
         ctx,
@@ -214,7 +211,6 @@ async def test_background_shell_output_and_kill(
         f"echo $$ > {pid_file}; printf 'o%se\\n' n; sleep 0.3; printf 'tw%s\\n' o; sleep 100",
         run_in_background=True,
     )
-    assert time.monotonic() - started < 2
     assert "bash_1" in text
     results = await _read_until(registry, ctx, "bash_1", "two")
     combined = "".join(text_of(r) for r in results)

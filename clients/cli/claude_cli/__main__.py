@@ -10,11 +10,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import NoReturn
 
 from claude_cli import __version__
-
-PERMISSION_MODES = ("default", "acceptEdits", "plan", "bypassPermissions")
+from claude_cli._wire import PERMISSION_MODES
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,19 +79,13 @@ def _print_mode(prompt: str | None, model: str | None, mode: str | None) -> int:
     return main_print(prompt, model, mode)
 
 
-def _permissions(argv: list[str]) -> NoReturn:
-    # `claude-py permissions check TOOL 'JSON' [--cwd DIR] [--mode MODE]`: the daemon's own rule
-    # engine explains the decision. It runs as a separate process, so the client never imports
-    # the daemon's code (the import contract) and the answer is exactly the daemon's.
-    command = [sys.executable, "-m", "claude_server.permissions", *argv]
-    os.execv(sys.executable, command)  # noqa: S606 (our own interpreter, no shell involved)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``claude-py``."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["permissions"]:
-        return _permissions(argv[1:])
+        from claude_cli._permissions_check import main as permissions_main
+
+        return permissions_main(argv[1:])
     args = _parser().parse_args(argv)
     interactive_terminal = sys.stdout.isatty() and sys.stdin.isatty()
     if args.print_mode or not interactive_terminal:

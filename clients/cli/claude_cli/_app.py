@@ -182,7 +182,7 @@ class InteractiveApp:
 
         out = self.out = Output(self.sessions, AnsiRenderer(self._color()))
         completer = PromptCompleter(
-            lambda: merge_commands(CLIENT_COMMANDS, self._daemon_command_list()),
+            lambda: merge_commands(CLIENT_COMMANDS, self.daemon_commands),
             self._search_files if self.link.features.has("files/search") else None,
         )
         box = self.box = InputBox(
@@ -252,14 +252,6 @@ class InteractiveApp:
             self.daemon_commands = commands_from_wire(
                 await self.link.request("commands/list", params)
             )
-
-    def _daemon_command_list(self) -> list[CommandInfo]:
-        from claude_cli._input import CommandInfo
-
-        if self.view.commands is not None:
-            listed = [CommandInfo.from_wire(c) for c in self.view.commands]
-            return [c for c in listed if c is not None]
-        return self.daemon_commands
 
     async def _search_files(self, query: str) -> list[str]:
         from claude_cli._input._complete import file_paths
@@ -526,7 +518,7 @@ class InteractiveApp:
         """Every slash command offered."""
         from claude_cli._commands import CLIENT_COMMANDS, merge_commands
 
-        return merge_commands(CLIENT_COMMANDS, self._daemon_command_list())
+        return merge_commands(CLIENT_COMMANDS, self.daemon_commands)
 
 
 def _error(message: str) -> None:

@@ -9,8 +9,11 @@ terminal's scrollback in order, unfinished ones stay in the live region.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from claude_cli import _wire as wire
 
 
 @dataclass(slots=True)
@@ -148,8 +151,6 @@ class SessionView:
         self.entries: list[Entry] = []
         self.tools: dict[str, ToolEntry] = {}
         self.plan: list[PlanItem] = []
-        self.commands: list[dict[str, Any]] | None = None
-        """Slash commands announced by ``available_commands_update`` (None: never announced)."""
         self.last_seq = 0
         self.busy = False
         self.turn_started_at: float | None = None
@@ -214,17 +215,17 @@ class SessionView:
                 if isinstance(last, ThoughtEntry) and last.ended is None and not self.replaying:
                     last.ended = time.monotonic()
 
-    def _on_turn_started(self, update: dict[str, Any]) -> None:
+    def _on_turn_started(self, update: wire.TurnStartedUpdate) -> None:
         self.busy = True
         self.turn_started_at = None if self.replaying else time.monotonic()
         self.turn_usage = TokenUsage()
         self.turn_chars = 0
         self._answer_parts = []
 
-    def _on_user_message(self, update: dict[str, Any]) -> None:
+    def _on_user_message(self, update: wire.UserMessageUpdate) -> None:
         self._append(UserEntry(text=str(update.get("text", ""))))
 
-    def _on_text(self, update: dict[str, Any]) -> None:
+    def _on_text(self, update: wire.AgentMessageChunkUpdate) -> None:
         text = str(update.get("text", ""))
         self.turn_chars += len(text)
         self._answer_parts.append(text)
@@ -234,7 +235,7 @@ class SessionView:
         else:
             self._append(TextEntry(done=False, text=text))
 
-    def _on_thought(self, update: dict[str, Any]) -> None:
+    def _on_thought(self, update: wire.AgentThoughtChunkUpdate) -> None:
         text = str(update.get("text", ""))
         self.turn_chars += len(text)
         last = self.entries[-1] if self.entries else None
@@ -244,22 +245,22 @@ class SessionView:
             started = 0.0 if self.replaying else time.monotonic()
             self._append(ThoughtEntry(done=False, text=text, started=started))
 
-    def _on_usage(self, update: dict[str, Any]) -> None:
+    def _on_usage(self, update: wire.UsageUpdate) -> None:
         self.turn_usage = TokenUsage.from_wire(update.get("turn"))
         self.total_usage = TokenUsage.from_wire(update.get("total"))
 
-    def _on_retrying(self, update: dict[str, Any]) -> None:
+    def _on_retrying(self, update: wire.RetryingUpdate) -> None:
         attempt, most = update.get("attempt", "?"), update.get("maxAttempts", "?")
         delay = float(update.get("delaySeconds") or 0)
         reason = str(update.get("reason", "")).strip() or "the request failed"
         text = f"{reason} · retrying in {delay:.1f}s (attempt {attempt}/{most})"
         self._append(NoticeEntry(level="retry", text=text))
 
-    def _on_error(self, update: dict[str, Any]) -> None:
+    def _on_error(self, update: wire.ErrorUpdate) -> None:
         message = " ".join(str(update.get("message", "")).split()) or "unknown error"
         self._append(NoticeEntry(level="error", text=message))
 
-    def _on_turn_completed(self, update: dict[str, Any]) -> None:
+    def _on_turn_completed(self, update: wire.TurnCompletedUpdate) -> None:
         self._finish_streams()
         for tool in self.tools.values():
             if not tool.done:
@@ -279,8 +280,8 @@ class SessionView:
         if self._answer_parts:
             self.last_answer = "".join(self._answer_parts)
 
-    def _on_tool_call(self, update: dict[str, Any]) -> None:
-        call = update.get("toolCall") or {}
+    def _on_tool_call(self, update: wire.ToolCallUpdate) -> None:
+        call = update["toolCall"]
         tool_id = str(call.get("toolCallId", ""))
         entry = ToolEntry(
             done=False,
@@ -295,18 +296,18 @@ class SessionView:
         self.tools[tool_id] = entry
         self._append(entry)
 
-    def _on_tool_call_update(self, update: dict[str, Any]) -> None:
+    def _on_tool_call_update(self, update: wire.ToolCallProgressUpdate) -> None:
         entry = self.tools.get(str(update.get("toolCallId", "")))
         if entry is None:
             return
         entry.status = str(update.get("status", entry.status))
         if update.get("content"):
-            entry.content = list(update["content"])
+            entry.content = [dict(c) for c in update["content"]]
         entry.progress = update.get("progress")
         if entry.status in ("completed", "failed"):
             entry.done = True
 
-    def _on_plan(self, update: dict[str, Any]) -> None:
+    def _on_plan(self, update: wire.PlanUpdate) -> None:
         self.plan = [
             PlanItem(
                 content=str(item.get("content", "")),
@@ -317,28 +318,46 @@ class SessionView:
         ]
         self._append(PlanEntry(items=list(self.plan)))
 
-    def _on_mode_changed(self, update: dict[str, Any]) -> None:
+    def _on_mode_changed(self, update: wire.ModeChangedUpdate) -> None:
         self.mode = str(update.get("mode", self.mode))
 
-    def _on_model_changed(self, update: dict[str, Any]) -> None:
+    def _on_model_changed(self, update: wire.ModelChangedUpdate) -> None:
         self.model = str(update.get("model", self.model))
         self._append(NoticeEntry(level="info", text=f"Model set to {self.model}"))
 
-    def _on_permission_resolved(self, update: dict[str, Any]) -> None:
+    def _on_permission_resolved(self, update: wire.PermissionResolvedUpdate) -> None:
         entry = self.tools.get(str(update.get("toolCallId", "")))
         if entry is not None:
             entry.permission = str(update.get("outcome", ""))
 
-    def _on_commands(self, update: dict[str, Any]) -> None:
-        commands = update.get("availableCommands", update.get("commands"))
-        if isinstance(commands, list):
-            self.commands = [c for c in commands if isinstance(c, dict)]
+    def _on_rewound(self, update: wire.ConversationRewoundUpdate) -> None:
+        # Rewinds land on the start of a turn: drop from the first rewound prompt on.
+        kept, dropped = int(update.get("keptMessages") or 0), int(update.get("droppedPrompts") or 0)
+        prompts = [i for i, e in enumerate(self.entries) if isinstance(e, UserEntry)]
+        if kept == 0:
+            cut = 0
+        elif dropped <= 0:
+            return
+        else:
+            cut = prompts[-dropped] if dropped <= len(prompts) else 0
+        for entry in self.entries[cut:]:
+            if isinstance(entry, ToolEntry):
+                self.tools.pop(entry.tool_call_id, None)
+        del self.entries[cut:]
+        self.last_answer = next(
+            (e.text for e in reversed(self.entries) if isinstance(e, TextEntry)), ""
+        )
+        restored = update.get("restoredFiles") or []
+        if restored:
+            names = ", ".join(str(f) for f in restored)
+            self._append(NoticeEntry(level="info", text=f"Restored {names}"))
 
-    def _on_compaction(self, update: dict[str, Any]) -> None:
+    def _on_compaction(self, update: wire.CompactionUpdate) -> None:
         self._append(NoticeEntry(level="info", text="Conversation compacted"))
 
 
-_HANDLERS = {
+# Any: each handler takes its own kind's TypedDict; apply() picks it by ``kind``.
+_HANDLERS: dict[str, Callable[[SessionView, Any], None]] = {
     "turn_started": SessionView._on_turn_started,
     "user_message": SessionView._on_user_message,
     "agent_message_chunk": SessionView._on_text,
@@ -353,6 +372,6 @@ _HANDLERS = {
     "mode_changed": SessionView._on_mode_changed,
     "model_changed": SessionView._on_model_changed,
     "permission_resolved": SessionView._on_permission_resolved,
-    "available_commands_update": SessionView._on_commands,
+    "conversation_rewound": SessionView._on_rewound,
     "compaction": SessionView._on_compaction,
 }

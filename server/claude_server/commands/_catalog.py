@@ -17,116 +17,18 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypedDict
+from typing import Literal, TypedDict
 
-from claude_server.commands._skills import NAME_PATTERN, split_arguments
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from claude_server.commands._skills import Skill, SkillSet
-
-RunsIn = Literal["daemon", "client"]
-"""Where a command is carried out: in the daemon (``session/command``) or by the client alone."""
-
-ArgumentPolicy = Literal["none", "optional", "required"]
-
-
-@dataclass(frozen=True)
-class BuiltinCommand:
-    """One built-in slash command."""
-
-    name: str
-    description: str
-    runs_in: RunsIn = "daemon"
-    argument_hint: str | None = None
-    arguments: ArgumentPolicy = "none"
-    """``required``: a line without arguments gets :attr:`CommandInvocation.error`."""
-    aliases: tuple[str, ...] = ()
-
-
-BUILTIN_COMMANDS: tuple[BuiltinCommand, ...] = (
-    BuiltinCommand("help", "List the commands and skills you can use"),
-    BuiltinCommand(
-        "model",
-        "Show the model in use, or switch to another",
-        argument_hint="[name]",
-        arguments="optional",
-    ),
-    BuiltinCommand("fast", "Toggle fast mode: a smaller, quicker model"),
-    BuiltinCommand(
-        "mode",
-        "Cycle the permission mode (normal, auto-accept, plan, bypass) or set one",
-        argument_hint="[mode]",
-        arguments="optional",
-    ),
-    BuiltinCommand(
-        "plan",
-        "Switch to plan mode: explore read-only and propose a plan",
-        argument_hint="[task]",
-        arguments="optional",
-    ),
-    BuiltinCommand("think", "Toggle extended thinking"),
-    BuiltinCommand(
-        "effort",
-        "Show or set the effort level (low, medium, high, max)",
-        argument_hint="[level]",
-        arguments="optional",
-    ),
-    BuiltinCommand("clear", "Start over with an empty conversation"),
-    BuiltinCommand(
-        "compact",
-        "Summarise the conversation so far to free context",
-        argument_hint="[instructions]",
-        arguments="optional",
-    ),
-    BuiltinCommand("diff", "Show the uncommitted changes (git diff)"),
-    BuiltinCommand("status", "Show the working tree status (git status)"),
-    BuiltinCommand("review", "Ask for a review of the uncommitted changes"),
-    BuiltinCommand("commit", "Write a message for the staged changes and commit them"),
-    BuiltinCommand("memory", "Show the CLAUDE.md memory files in effect"),
-    BuiltinCommand(
-        "export",
-        "Save the conversation as markdown",
-        argument_hint="[file]",
-        arguments="optional",
-    ),
-    BuiltinCommand(
-        "rewind",
-        "Go back N messages in the conversation (default 1)",
-        argument_hint="[n]",
-        arguments="optional",
-    ),
-    BuiltinCommand(
-        "add",
-        "Pin a file so its content goes with every message",
-        argument_hint="<path>",
-        arguments="required",
-    ),
-    BuiltinCommand("files", "List the pinned files"),
-    BuiltinCommand("config", "Show the settings in effect and where they come from"),
-    BuiltinCommand("permissions", "Show the permission rules in effect"),
-    BuiltinCommand("usage", "Show plan usage and limits (subscription logins)"),
-    BuiltinCommand("doctor", "Check the installation, credentials and connectivity"),
-    BuiltinCommand("vim", "Toggle vi key bindings in the input", runs_in="client"),
-    BuiltinCommand("copy", "Copy the last answer to the clipboard", runs_in="client"),
-    BuiltinCommand("login", "Sign in or set up credentials"),
-    BuiltinCommand("logout", "Forget the stored credentials"),
-    BuiltinCommand("version", "Show the version of claude-py"),
-    BuiltinCommand("quit", "End the session and leave", runs_in="client", aliases=("exit",)),
+from claude_server.commands._builtins import (
+    BUILTIN_COMMANDS,
+    BUILTIN_NAMES,
+    BuiltinCommand,
+    RunsIn,
+    builtin_command,
 )
-"""Every built-in command, in the order ``/help`` shows them."""
-
-_BY_NAME: dict[str, BuiltinCommand] = {
-    name: command for command in BUILTIN_COMMANDS for name in (command.name, *command.aliases)
-}
-
-
-def builtin_command(name: str) -> BuiltinCommand | None:
-    """The built-in command called ``name`` (or one of its aliases), ignoring case."""
-    return _BY_NAME.get(name) or _BY_NAME.get(name.lower())
-
+from claude_server.commands._skills import NAME_PATTERN, Skill, SkillSet, split_arguments
 
 CommandKind = Literal["builtin", "skill", "unknown"]
 
@@ -189,7 +91,7 @@ def suggest_commands(
     name: str, skills: SkillSet | None = None, *, limit: int = 3
 ) -> tuple[str, ...]:
     """Names close to ``name``: those it starts, then near spellings."""
-    names = list(_BY_NAME)
+    names = list(BUILTIN_NAMES)
     if skills is not None:
         names += [s.name for s in skills if s.user_invocable]
     folded = name.lower()

@@ -37,6 +37,8 @@ from typing import Any, Literal
 
 import yaml
 
+from claude_server.commands._builtins import builtin_command
+
 SkillKind = Literal["skill", "command"]
 """``skill``: from a ``skills/`` folder; ``command``: from a legacy ``commands/`` folder."""
 
@@ -458,9 +460,6 @@ def discover_skills(project_dir: Path | None, *, home: Path) -> SkillSet:
     ``home`` plays ``~``; ``project_dir`` is the project root (``None``: user ones only). Never
     raises: unreadable or malformed files become warnings.
     """
-    # Imported here: the catalog imports this module for its types.
-    from claude_server.commands._catalog import builtin_command
-
     warnings: list[SkillWarning] = []
     chosen: dict[str, Skill] = {}
     roots: list[tuple[Scope, Path]] = [("user", home / ".claude")]

@@ -19,6 +19,7 @@ from claude_server.config._env import (
     env_settings,
     log_level,
 )
+from claude_server.config._hooks import HooksConfig, parse_hooks
 from claude_server.config._loader import (
     BEHAVIORS,
     SCOPES,
@@ -56,10 +57,9 @@ from claude_server.config._paths import (
 )
 from claude_server.config._settings import (
     HOOK_EVENTS,
-    PERMISSION_MODES,
     HookCommand,
+    HookEvent,
     HookMatcher,
-    PermissionMode,
     PermissionsSettings,
     SandboxFilesystem,
     SandboxNetwork,
@@ -83,15 +83,15 @@ __all__ = [
     "MANAGED_MEMORY_PATH",
     "MANAGED_SETTINGS_PATH",
     "MAX_IMPORT_DEPTH",
-    "PERMISSION_MODES",
     "SCOPES",
     "EnvSettings",
     "HookCommand",
+    "HookEvent",
     "HookMatcher",
+    "HooksConfig",
     "LoadedSettings",
     "MemoryFile",
     "MemoryKind",
-    "PermissionMode",
     "PermissionsSettings",
     "SandboxFilesystem",
     "SandboxNetwork",
@@ -115,6 +115,7 @@ __all__ = [
     "log_dir",
     "log_level",
     "merge_settings",
+    "parse_hooks",
     "project_settings_path",
     "render_memory",
     "runtime_dir",

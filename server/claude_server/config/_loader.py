@@ -24,7 +24,7 @@ from __future__ import annotations
 import copy
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -134,6 +134,12 @@ class LoadedSettings:
         if self.settings.disable_all_hooks:
             return []
         return list(self.settings.hooks.get(event, []))
+
+    def hooks(self) -> Mapping[str, Sequence[HookMatcher]]:
+        """Every event's matcher groups (empty when hooks are disabled)."""
+        if self.settings.disable_all_hooks:
+            return {}
+        return {event: list(groups) for event, groups in self.settings.hooks.items() if groups}
 
 
 def load_settings(

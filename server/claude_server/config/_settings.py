@@ -8,42 +8,60 @@ versions load unchanged, and they are otherwise ignored. Field names are Claude 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import typing
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-PermissionMode = Literal["default", "acceptEdits", "plan", "bypassPermissions"]
-"""The permission modes a session can be in (``dontAsk``/``auto`` of newer versions are not ours)."""
+from claude_server.model import MODE_ALIASES, PermissionMode
 
-PERMISSION_MODES: tuple[PermissionMode, ...] = (
-    "default",
-    "acceptEdits",
-    "plan",
-    "bypassPermissions",
-)
-
-HOOK_EVENTS: tuple[str, ...] = (
+HookEvent = Literal[
     "PreToolUse",
+    "PermissionRequest",
+    "PermissionDenied",
     "PostToolUse",
     "PostToolUseFailure",
-    "PermissionRequest",
+    "PostToolBatch",
     "Notification",
     "UserPromptSubmit",
     "UserPromptExpansion",
+    "MessageDisplay",
     "Stop",
+    "StopFailure",
     "SubagentStart",
     "SubagentStop",
+    "TaskCreated",
+    "TaskCompleted",
+    "TeammateIdle",
     "PreCompact",
     "PostCompact",
+    "Setup",
     "SessionStart",
     "SessionEnd",
+    "InstructionsLoaded",
     "ConfigChange",
+    "CwdChanged",
+    "DirectoryAdded",
     "FileChanged",
     "WorktreeCreate",
     "WorktreeRemove",
-)
-"""Hook events Claude Code documents; others are accepted and kept but never fired."""
+    "Elicitation",
+    "ElicitationResult",
+]
+"""A hook event's name."""
+
+HOOK_EVENTS: tuple[HookEvent, ...] = typing.get_args(HookEvent)
+"""Every hook event Claude Code documents: the one list (the engine fires those that apply to
+claude-py; the others are accepted in settings and never fired)."""
+
+
+def _mode(value: Any) -> Any:
+    # Claude Code accepts "manual" for "default" wherever a mode is typed.
+    return MODE_ALIASES.get(value, value) if isinstance(value, str) else value
+
+
+SettingsMode = Annotated[PermissionMode, BeforeValidator(_mode)]
 
 
 class _Model(BaseModel):
@@ -65,7 +83,7 @@ class PermissionsSettings(_Model):
     ask: list[str] = Field(default_factory=list)
     deny: list[str] = Field(default_factory=list)
     additional_directories: list[str] = Field(default_factory=list)
-    default_mode: PermissionMode | None = None
+    default_mode: SettingsMode | None = None
     disable_bypass_permissions_mode: Literal["disable"] | None = None
 
 

@@ -1,7 +1,8 @@
 """The agent engine: live sessions and the loop that runs their turns.
 
 The engine reports through :mod:`claude_server.model` events and never imports a transport or UI
-library; it reaches users through a :class:`ClientBridge` that the rpc layer implements.
+library. It reaches the rest of the daemon only through its ports (:mod:`._ports`): a
+:class:`Project` per session, the :class:`Providers`, and a :class:`ClientBridge` for questions.
 """
 
 from claude_server.engine._bridge import (
@@ -11,38 +12,41 @@ from claude_server.engine._bridge import (
     PermissionChoice,
     PermissionRequest,
 )
-from claude_server.engine._deps import CheckerFactory, EngineDeps, ProviderFactory
 from claude_server.engine._executor import ToolSet
-from claude_server.engine._hooks import HookRunner, HooksConfig, parse_hooks
+from claude_server.engine._hooks import HookRunner, matcher_fires
 from claude_server.engine._manager import SessionManager
-from claude_server.engine._session import PERMISSION_MODES, LiveSession
-from claude_server.engine._slash import CommandServices, SlashResult, run_slash
-from claude_server.engine._subagent import AgentDefinition, builtin_agents
+from claude_server.engine._ports import (
+    EngineDeps,
+    EngineLimits,
+    Project,
+    ProjectSource,
+    Providers,
+)
+from claude_server.engine._session import LiveSession
+from claude_server.engine._subagent import AgentDefinition, TaskTool, builtin_agents
 from claude_server.engine._toolsets import CombinedTools
 from claude_server.engine._turn import TurnConfig, TurnOutcome
 
 __all__ = [
-    "PERMISSION_MODES",
     "AgentDefinition",
-    "CheckerFactory",
     "ClientBridge",
     "CombinedTools",
-    "CommandServices",
     "EngineDeps",
+    "EngineLimits",
     "HookRunner",
-    "HooksConfig",
     "LiveSession",
     "NoClients",
     "PermissionAnswer",
     "PermissionChoice",
     "PermissionRequest",
-    "ProviderFactory",
+    "Project",
+    "ProjectSource",
+    "Providers",
     "SessionManager",
-    "SlashResult",
+    "TaskTool",
     "ToolSet",
     "TurnConfig",
     "TurnOutcome",
     "builtin_agents",
-    "parse_hooks",
-    "run_slash",
+    "matcher_fires",
 ]

@@ -31,6 +31,8 @@ class PermissionAnswer:
 
     choice: PermissionChoice
     message: str | None = None
+    updated_input: dict[str, Any] | None = None
+    """The call's input as the user changed it before allowing it (an edit's text)."""
 
 
 class ClientBridge(Protocol):

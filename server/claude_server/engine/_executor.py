@@ -9,6 +9,7 @@ result for the model; only cancellation ends the turn.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import uuid
 from collections.abc import Callable
@@ -51,6 +52,10 @@ class ToolSet(Protocol):
 
     def get(self, name: str) -> Tool | None:
         """The tool called ``name`` (or one of its aliases), if any."""
+        ...
+
+    def all(self) -> list[Tool]:
+        """Every tool of the set."""
         ...
 
     def validate(self, name: str, raw_input: dict[str, Any]) -> BaseModel:
@@ -186,18 +191,22 @@ async def _run_one(call: ToolUseBlock, env: ExecEnv) -> ToolResultBlock:
     except ToolError as exc:
         return _fail(call, env, f"Error: {exc}")
 
-    refusal = await _permission(tool, call, raw_input, env, hook_permission)
+    refusal, changed = await _permission(tool, call, raw_input, env, hook_permission)
     if refusal is not None:
         return _fail(call, env, refusal)
+    note = None
+    if changed is not None and changed != raw_input:
+        try:
+            tool_input = env.tools.validate(call.name, changed)
+        except ToolError as exc:
+            return _fail(call, env, f"Error: the input as the user changed it is invalid: {exc}")
+        note = _changes_note(raw_input, changed)
+        raw_input = changed
 
     env.emit(ToolCallUpdateEvent(tool_call_id=call.id, status="in_progress"))
-    target = raw_input.get("file_path")
-    if (
-        env.before_edit is not None
-        and tool.permission == PermissionLevel.EDIT
-        and isinstance(target, str)
-    ):
-        env.before_edit(target)
+    if env.before_edit is not None:
+        for path in tool.edited_paths(tool_input):
+            env.before_edit(path)
     try:
         result = await tool.run(tool_input, env.make_context(call.id))
     except ToolError as exc:
@@ -210,9 +219,22 @@ async def _run_one(call: ToolUseBlock, env: ExecEnv) -> ToolResultBlock:
         result = ToolResult(
             content=f"Error: {tool.name} failed unexpectedly ({detail})", is_error=True
         )
+    if note is not None and isinstance(result.content, str):
+        result.content = f"{note}\n\n{result.content}"
     if env.hooks is not None and env.hooks.has("PostToolUse"):
         result = await _post_hooks(tool, call, raw_input, result, env)
     return _finish(call, env, result)
+
+
+def _changes_note(before: dict[str, Any], after: dict[str, Any]) -> str:
+    changed = sorted(k for k in {*before, *after} if before.get(k) != after.get(k))
+    shown = json.dumps({k: after.get(k) for k in changed}, ensure_ascii=False)
+    if len(shown) > 2000:
+        shown = shown[:2000] + "..."
+    return (
+        "The user changed this call before approving it; it ran with these values instead of "
+        f"yours: {shown}"
+    )
 
 
 async def _post_hooks(
@@ -249,24 +271,25 @@ async def _permission(
     tool_input: dict[str, Any],
     env: ExecEnv,
     hook_permission: str | None,
-) -> str | None:
-    """``None`` when the call may run, else the message telling the model why not."""
+) -> tuple[str | None, dict[str, Any] | None]:
+    """``(None, changed input or None)`` when the call may run, else the message telling the
+    model why not."""
     decision = env.checker().check(tool.name, tool_input)
     if decision.behavior == "deny":
         # A deny rule holds even against a hook's "allow": never wrong in the dangerous way.
-        return f"Permission denied: {decision.reason}"
+        return f"Permission denied: {decision.reason}", None
     if hook_permission == "allow":
-        return None
+        return None, None
     if decision.behavior == "allow" and hook_permission != "ask":
-        return None
+        return None, None
     if not env.bridge.can_ask(env.session_id, "permission"):
         if env.headless_allows:
-            return None
+            return None, None
         return (
             f"Permission needed: {decision.reason} No one can approve it here (no attached "
             "client answers permission requests). Do not retry this call; work without it or "
             "tell the user which permission rule would allow it."
-        )
+        ), None
     request = PermissionRequest(
         request_id=uuid.uuid4().hex[:12],
         tool_call=ToolCallEvent(
@@ -303,13 +326,13 @@ async def _permission(
         env.emit(PermissionResolvedEvent(request.request_id, call.id, "allowed", answer.choice))
         if answer.choice == "allow_always":
             env.remember_rule(tool.name, tool_input)
-        return None
+        return None, answer.updated_input
     if answer.choice == "cancelled":
         env.emit(PermissionResolvedEvent(request.request_id, call.id, "cancelled"))
-        return "Permission was not granted (the question was withdrawn)."
+        return "Permission was not granted (the question was withdrawn).", None
     env.emit(PermissionResolvedEvent(request.request_id, call.id, "rejected", answer.choice))
     why = f" The user said: {answer.message}" if answer.message else ""
-    return f"The user rejected this tool call.{why} Do not retry it unchanged."
+    return f"The user rejected this tool call.{why} Do not retry it unchanged.", None
 
 
 def _finish(call: ToolUseBlock, env: ExecEnv, result: ToolResult) -> ToolResultBlock:

@@ -75,6 +75,10 @@ class History:
         starts = [index for index, _ in self._turn_starts if index <= target]
         return max(starts) if starts else _last_prompt_at_or_before(self.messages, target)
 
+    def prompts_after(self, keep: int) -> int:
+        """How many user prompts (not tool results) lie beyond the first ``keep`` messages."""
+        return sum(1 for m in self.messages[keep:] if _is_prompt(m))
+
     def rewind_to(self, keep: int, *, restore_files: bool) -> list[str]:
         """Cut to the first ``keep`` messages; returns the files restored (if asked)."""
         dropped_turns = [turn for index, turn in self._turn_starts if index >= keep]
@@ -123,9 +127,12 @@ def _last_prompt_at_or_before(messages: list[Message], index: int) -> int:
     # Without turn marks (an imported conversation), cut before the last user message that is a
     # prompt rather than tool results, so no tool call is left without its result.
     for i in range(min(index, len(messages) - 1), -1, -1):
-        message = messages[i]
-        if message.role == "user" and not all(
-            isinstance(b, ToolResultBlock) for b in message.content
-        ):
+        if _is_prompt(messages[i]):
             return i
     return 0
+
+
+def _is_prompt(message: Message) -> bool:
+    return message.role == "user" and not all(
+        isinstance(b, ToolResultBlock) for b in message.content
+    )

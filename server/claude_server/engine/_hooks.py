@@ -24,87 +24,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from claude_server.config import HookEvent, HooksConfig
+
 log = logging.getLogger(__name__)
 
-HOOK_EVENTS = (
-    "PreToolUse",
-    "PostToolUse",
-    "UserPromptSubmit",
-    "Stop",
-    "SubagentStop",
-    "SessionStart",
-    "SessionEnd",
-    "PreCompact",
-    "Notification",
-)
 DEFAULT_TIMEOUT = 60.0
 _MAX_OUTPUT = 64 * 1024
 _EXACT_MATCHER = re.compile(r"^[A-Za-z0-9_\-\s,|]*$")
 
 
 @dataclass(frozen=True, slots=True)
-class HookCommand:
-    """One command to run."""
-
+class _Command:
     command: str
-    timeout: float = DEFAULT_TIMEOUT
-
-
-@dataclass(frozen=True, slots=True)
-class HookGroup:
-    """Commands that run when ``matcher`` matches."""
-
-    matcher: str
-    commands: tuple[HookCommand, ...]
-
-
-HooksConfig = Mapping[str, tuple[HookGroup, ...]]
-
-
-def parse_hooks(raw: Any) -> tuple[dict[str, tuple[HookGroup, ...]], list[str]]:
-    """Read the ``hooks`` setting; returns the config and readable problems (skipped parts)."""
-    config: dict[str, tuple[HookGroup, ...]] = {}
-    problems: list[str] = []
-    if raw is None:
-        return config, problems
-    if not isinstance(raw, dict):
-        return config, ["hooks: expected an object of event names"]
-    for event, groups in raw.items():
-        if event not in HOOK_EVENTS:
-            problems.append(f"hooks.{event}: unknown hook event (ignored)")
-            continue
-        if not isinstance(groups, list):
-            problems.append(f"hooks.{event}: expected a list")
-            continue
-        parsed: list[HookGroup] = []
-        for i, group in enumerate(groups):
-            where = f"hooks.{event}[{i}]"
-            if not isinstance(group, dict) or not isinstance(group.get("hooks"), list):
-                problems.append(f"{where}: expected {{matcher, hooks: [...]}}")
-                continue
-            matcher = group.get("matcher") or ""
-            if not isinstance(matcher, str):
-                problems.append(f"{where}.matcher: expected a string")
-                continue
-            commands = []
-            for j, hook in enumerate(group["hooks"]):
-                if (
-                    not isinstance(hook, dict)
-                    or hook.get("type", "command") != "command"
-                    or not isinstance(hook.get("command"), str)
-                ):
-                    problems.append(f"{where}.hooks[{j}]: only command hooks are supported")
-                    continue
-                timeout = hook.get("timeout", DEFAULT_TIMEOUT)
-                if not isinstance(timeout, (int, float)) or timeout <= 0:
-                    problems.append(f"{where}.hooks[{j}].timeout: expected positive seconds")
-                    timeout = DEFAULT_TIMEOUT
-                commands.append(HookCommand(hook["command"], float(timeout)))
-            if commands:
-                parsed.append(HookGroup(matcher, tuple(commands)))
-        if parsed:
-            config[event] = tuple(parsed)
-    return config, problems
+    timeout: float
 
 
 def matcher_fires(matcher: str, value: str | None) -> bool:
@@ -172,13 +104,13 @@ class HookRunner:
         self._env = dict(os.environ if env is None else env)
         self._env["CLAUDE_PROJECT_DIR"] = str(cwd)
 
-    def has(self, event: str) -> bool:
+    def has(self, event: HookEvent) -> bool:
         """Whether any hook is configured for ``event``."""
         return bool(self.config.get(event))
 
     async def run(
         self,
-        event: str,
+        event: HookEvent,
         payload: dict[str, Any],
         *,
         match: str | None = None,
@@ -186,10 +118,11 @@ class HookRunner:
     ) -> HookOutcome:
         """Run every hook of ``event`` whose matcher fires for ``match``, in parallel."""
         commands = [
-            cmd
+            _Command(hook.command, hook.timeout or DEFAULT_TIMEOUT)
             for group in self.config.get(event, ())
-            if matcher_fires(group.matcher, match)
-            for cmd in group.commands
+            if matcher_fires(group.matcher or "", match)
+            for hook in group.hooks
+            if hook.type == "command" and hook.command is not None
         ]
         outcome = HookOutcome()
         if not commands:
@@ -208,7 +141,7 @@ class HookRunner:
             _merge(outcome, event, cmd, code, out, err)
         return outcome
 
-    async def _run_one(self, cmd: HookCommand, data: bytes) -> tuple[int | None, str, str]:
+    async def _run_one(self, cmd: _Command, data: bytes) -> tuple[int | None, str, str]:
         try:
             proc = await asyncio.create_subprocess_exec(
                 "/bin/sh",
@@ -237,7 +170,7 @@ class HookRunner:
 
 
 def _merge(
-    outcome: HookOutcome, event: str, cmd: HookCommand, code: int | None, out: str, err: str
+    outcome: HookOutcome, event: str, cmd: _Command, code: int | None, out: str, err: str
 ) -> None:
     if code == 2:
         outcome.block = True

@@ -8,10 +8,11 @@ import time
 import uuid
 from pathlib import Path
 
-from claude_server.engine._deps import EngineDeps
+from claude_server.engine._ports import EngineDeps
 from claude_server.engine._record import SessionRecord
 from claude_server.engine._session import LiveSession
 from claude_server.errors import SessionBusyError, SessionNotFoundError
+from claude_server.model import read_mode
 from claude_server.sessions import (
     ClaudeCodeTranscripts,
     SessionPage,
@@ -36,16 +37,18 @@ class SessionManager:
         self._sessions: dict[str, LiveSession] = {}
         self._loading: dict[str, asyncio.Lock] = {}
 
-    def new(self, cwd: str, model: str | None = None, mode: str | None = None) -> LiveSession:
-        """Start a session in ``cwd``."""
+    def new(self, cwd: Path, model: str | None = None, mode: str | None = None) -> LiveSession:
+        """Start a session in the project directory ``cwd``."""
         session_id = str(uuid.uuid4())
-        model = model or self.deps.project_model(Path(cwd)) or self.deps.default_model
+        project = self.deps.projects.project(cwd)
+        limits = self.deps.limits
+        model = model or project.model() or limits.default_model
         record = SessionRecord()
         if self.store is not None:
-            record.writer = self.store.create(session_id, cwd, model, self.deps.default_mode)
-            record.files = self.store.file_history(session_id, cwd)
+            record.writer = self.store.create(session_id, str(cwd), model, limits.default_mode)
+            record.files = self.store.file_history(session_id, str(cwd))
         session = LiveSession(
-            session_id, cwd, model, self.deps.default_mode, self.deps, record=record
+            session_id, project, model, limits.default_mode, self.deps, record=record
         )
         if mode is not None:
             session.set_mode(mode)
@@ -80,9 +83,9 @@ class SessionManager:
                 files=self.store.file_history(session_id, loaded.cwd),
                 loaded=loaded,
             )
-            session = LiveSession(
-                session_id, loaded.cwd, loaded.model, loaded.mode, self.deps, record=record
-            )
+            project = self.deps.projects.project(Path(loaded.cwd))
+            mode = read_mode(loaded.mode) or "default"
+            session = LiveSession(session_id, project, loaded.model, mode, self.deps, record=record)
             self._sessions[session_id] = session
             return session
 

@@ -10,13 +10,12 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from claude_server.commands import Pins, expand_references, image_block_from_base64
 from claude_server.compaction import CompactionResult
 from claude_server.engine._compacting import Compactor, auto_compact, compaction_event
 from claude_server.engine._context import CallContext
-from claude_server.engine._deps import EngineDeps
 from claude_server.engine._executor import ExecEnv, ToolSet
 from claude_server.engine._history import History
+from claude_server.engine._ports import EngineDeps, Project
 from claude_server.engine._prompt import build_system_prompt, environment_section, git_summary
 from claude_server.engine._record import SessionRecord
 from claude_server.engine._session_hooks import SessionHooks
@@ -32,6 +31,7 @@ from claude_server.errors import (
 )
 from claude_server.model import (
     CONTENT_ADAPTER,
+    PERMISSION_MODES,
     AssistantMessage,
     ConversationRewoundEvent,
     Effort,
@@ -42,19 +42,20 @@ from claude_server.model import (
     ModelChangedEvent,
     ModelRequest,
     PermissionChecker,
+    PermissionMode,
     SessionEvent,
     ThinkingConfig,
     TurnCompletedEvent,
     TurnStartedEvent,
     Usage,
     UserMessageEvent,
+    read_mode,
 )
 from claude_server.provider import estimate_cost
+from claude_server.references import Pins, expand_references, image_block_from_base64
 from claude_server.sessions import EventLog
 
 log = logging.getLogger(__name__)
-
-PERMISSION_MODES = ("default", "acceptEdits", "plan", "bypassPermissions")
 
 
 class LiveSession:
@@ -63,18 +64,21 @@ class LiveSession:
     def __init__(
         self,
         session_id: str,
-        cwd: str,
+        project: Project,
         model: str,
-        mode: str,
+        mode: PermissionMode,
         deps: EngineDeps,
         *,
         record: SessionRecord | None = None,
     ) -> None:
         self.session_id = session_id
-        self.cwd = cwd
+        self.project = project
+        self.cwd: Path = project.directory
+        """The project directory (never changes)."""
         self.model = model
-        self.mode = mode
+        self.mode: PermissionMode = mode
         self.deps = deps
+        self.limits = deps.limits
         self.record = record or SessionRecord()
         writer, loaded = self.record.writer, self.record.loaded
         self.log = EventLog(
@@ -83,7 +87,7 @@ class LiveSession:
             last_seq=loaded.last_seq if loaded is not None else 0,
         )
         self.history = History(self.record)
-        self.hooks = SessionHooks(deps.hooks, Path(cwd), session_id, lambda: self.mode)
+        self.hooks = SessionHooks(project.hooks, self.cwd, session_id, lambda: self.mode)
         self.total_usage = Usage()
         self.total_cost_usd: float | None = 0.0
         """Estimated cost of the session; ``None`` once a model without a known price ran."""
@@ -92,13 +96,14 @@ class LiveSession:
         self.effort: Effort | None = None
         """Effort level for the next turns (``/effort``)."""
         self._model_before_fast: str | None = None
-        self.pins = Pins(Path(cwd), home=deps.home)
+        self.pins = Pins(self.cwd, home=deps.home)
         """Files pinned with ``/add``: they go with every message."""
         self._scoped_allow: list[str] = []
         self.allow_rules: list[str] = []
         """Rules the user allowed "always" during this session."""
         self.tool_state: dict[str, Any] = {}
-        self._tools = self._with_task(deps.tools(Path(cwd))) if deps.tools is not None else None
+        base_tools = project.tools()
+        self._tools = self._with_task(base_tools) if base_tools is not None else None
         self._turn: asyncio.Task[TurnOutcome] | None = None
         self._started = False
         self._start_context: list[str] = []
@@ -128,13 +133,14 @@ class LiveSession:
 
     def set_mode(self, mode: str) -> None:
         """Switch the permission mode; takes effect for the next tool call."""
-        if mode not in PERMISSION_MODES:
+        known = read_mode(mode)
+        if known is None:
             raise ProtocolViolationError(
                 f"unknown permission mode {mode!r}; expected one of {', '.join(PERMISSION_MODES)}"
             )
-        if mode != self.mode:
-            self.mode = mode
-            self.emit(ModeChangedEvent(mode))
+        if known != self.mode:
+            self.mode = known
+            self.emit(ModeChangedEvent(known))
 
     def set_model(self, model: str) -> None:
         """Switch the model for the next turn."""
@@ -165,15 +171,16 @@ class LiveSession:
         """Cut the conversation to its first ``keep`` messages (see :meth:`rewind`)."""
         if self.busy:
             raise SessionBusyError("cannot rewind while a turn runs; cancel it first")
+        dropped = self.history.prompts_after(keep)
         restored = self.history.rewind_to(keep, restore_files=restore_files)
-        self.emit(ConversationRewoundEvent(keep, tuple(restored)))
+        self.emit(ConversationRewoundEvent(keep, tuple(restored), dropped_prompts=dropped))
         return keep, restored
 
     def toggle_fast(self) -> str:
         """``/fast``: switch to the small model, or back to the one used before; returns it."""
         if self._model_before_fast is None:
             self._model_before_fast = self.model
-            self.set_model(self.deps.small_model)
+            self.set_model(self.limits.small_model)
         else:
             previous, self._model_before_fast = self._model_before_fast, None
             self.set_model(previous)
@@ -225,8 +232,7 @@ class LiveSession:
             self._turn.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._turn
-        if self.deps.close_tool_state is not None:
-            await self.deps.close_tool_state(self.tool_state)
+        await self.deps.close_tool_state(self.tool_state)
         self.history.close()
         if self._started and end:
             with contextlib.suppress(Exception):
@@ -254,22 +260,19 @@ class LiveSession:
         self.history.start_turn(turn_id, text)
         self._append_user_text(text, attached)
         try:
-            provider = await self.deps.provider_factory()
+            provider = await self.deps.providers.get()
             config = TurnConfig(
                 model=self.model,
-                max_tokens=self.deps.max_tokens,
+                max_tokens=self.limits.max_tokens,
                 system=await self._system_prompt(),
-                max_turns=self.deps.max_turns,
+                max_turns=self.limits.max_turns,
                 thinking=self.thinking,
                 effort=self.effort,
             )
-            if self.deps.prepare_tools is not None:
-                self.deps.prepare_tools(Path(self.cwd), self.tool_state)
-            if self.deps.prepare_turn is not None:
-                for problem in await self.deps.prepare_turn(Path(self.cwd)):
-                    self.emit(ErrorEvent("tools_unavailable", problem))
+            for problem in await self.project.prepare_turn(self.tool_state):
+                self.emit(ErrorEvent("tools_unavailable", problem))
             env = self._exec_env() if self._tools is not None else None
-            if self.deps.auto_compact:
+            if self.limits.auto_compact:
                 result = await auto_compact(
                     self._compactor,
                     self.messages,
@@ -299,7 +302,7 @@ class LiveSession:
             return TurnOutcome("cancelled", state.usage, state.cost_usd)
         except ClaudePyError as exc:
             if isinstance(exc, AuthInvalidError):
-                await self.deps.credential_rejected()
+                await self.deps.providers.rejected()
             self._fail(turn_id, state, exc)
             raise
         except Exception as exc:
@@ -313,18 +316,17 @@ class LiveSession:
         return outcome
 
     async def _system_prompt(self) -> str:
-        cwd = Path(self.cwd)
-        git = await git_summary(cwd) if self.deps.git_status else None
+        git = await git_summary(self.cwd) if self.limits.git_status else None
         extra = "\n".join(self._start_context) or None
         return build_system_prompt(
-            cwd, model=self.model, memory=self.deps.memory(cwd), git=git, extra=extra
+            self.cwd, model=self.model, memory=self.project.memory(), git=git, extra=extra
         )
 
     async def compact_now(self, instructions: str | None) -> CompactionResult:
         """``/compact``: summarise the conversation now (CommandError when nothing can go)."""
         if self.busy:
             raise SessionBusyError("cannot compact while a turn runs; cancel it first")
-        provider = await self.deps.provider_factory()
+        provider = await self.deps.providers.get()
         result = await self._compactor.run(
             self.messages,
             provider,
@@ -354,7 +356,7 @@ class LiveSession:
             emit=self.emit,
             make_context=self._call_context,
             remember_rule=self._remember_rule,
-            headless_allows=self.deps.headless_allows,
+            headless_allows=self.limits.headless_allows,
             hooks=self.hooks.runner(),
             mode=lambda: self.mode,
             before_edit=self.history.snapshot_before_edit,
@@ -362,16 +364,16 @@ class LiveSession:
 
     def _with_task(self, base: ToolSet) -> ToolSet:
         host = SubagentHost(
-            provider=self.deps.provider_factory,
+            provider=self.deps.providers.get,
             tools=base,
             env_for=self._subagent_env,
             model=lambda: self.model,
-            max_tokens=self.deps.max_tokens,
-            max_turns=self.deps.max_turns,
+            max_tokens=self.limits.max_tokens,
+            max_turns=self.limits.max_turns,
             add_usage=self._add_usage,
-            agents=lambda: self.deps.agents(Path(self.cwd)),
+            agents=self.project.agents,
             on_stop=lambda active: self.hooks.stop(active, subagent=True),
-            environment=lambda: environment_section(Path(self.cwd), model=self.model),
+            environment=lambda: environment_section(self.cwd, model=self.model),
         )
         return WithTask(base, TaskTool(host))
 
@@ -382,15 +384,14 @@ class LiveSession:
         return env
 
     def _checker(self) -> PermissionChecker:
-        if self.deps.checker_factory is None:
-            raise InternalError("tools are enabled but no permission checker was configured")
+        assert self._tools is not None
         # Rules a running skill's allowed-tools grant hold only during that turn.
         rules = [*self.allow_rules, *self._scoped_allow] if self.busy else list(self.allow_rules)
-        return self.deps.checker_factory(Path(self.cwd), self.mode, rules)
+        return self.project.checker(self.mode, rules, self._tools.all())
 
     def _call_context(self, tool_call_id: str) -> CallContext:
         return CallContext(
-            cwd=Path(self.cwd),
+            cwd=self.cwd,
             session_id=self.session_id,
             state=self.tool_state,
             tool_call_id=tool_call_id,
@@ -401,10 +402,10 @@ class LiveSession:
         )
 
     def _remember_rule(self, tool_name: str, tool_input: dict[str, Any]) -> None:
-        for rule in self.deps.suggest_rules(Path(self.cwd), tool_name, tool_input):
+        for rule in self.project.suggest_rules(tool_name, tool_input):
             self.allow_rules.append(rule)
             try:
-                self.deps.save_rule(Path(self.cwd), rule)
+                self.project.save_rule(rule)
             except (OSError, ClaudePyError) as exc:
                 # The rule still applies for this session; the user learns it was not saved.
                 self.emit(ErrorEvent("config_invalid", f"could not save the rule {rule}: {exc}"))
@@ -418,13 +419,13 @@ class LiveSession:
         small: bool = True,
     ) -> AssistantMessage:
         request = ModelRequest(
-            model=self.deps.small_model if small else self.model,
+            model=self.limits.small_model if small else self.model,
             messages=[Message.user_text(prompt)],
             max_tokens=4096,
             system=system,
             tools=list(server_tools or []),
         )
-        provider = await self.deps.provider_factory()
+        provider = await self.deps.providers.get()
         async for event in provider.stream(request):
             if isinstance(event, MessageCompleted):
                 self._add_usage(
@@ -448,7 +449,7 @@ class LiveSession:
 
     def _append_user_text(self, text: str, attached: list[dict[str, Any]]) -> None:
         # Attached images, then @references and pinned files, then the typed text.
-        expanded = expand_references(text, Path(self.cwd), home=self.deps.home, pins=self.pins)
+        expanded = expand_references(text, self.cwd, home=self.deps.home, pins=self.pins)
         for warning in expanded.warnings:
             self.emit(ErrorEvent("reference", warning))
         self.history.append_user(

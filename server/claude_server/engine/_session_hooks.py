@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from claude_server.engine._hooks import HookRunner, HooksConfig
+from claude_server.config import HookEvent, HooksConfig
+from claude_server.engine._hooks import HookRunner
 from claude_server.errors import CommandError
 
 
@@ -25,7 +26,7 @@ class SessionHooks:
 
     def __init__(
         self,
-        config: Callable[[Path], HooksConfig],
+        config: Callable[[], HooksConfig],
         cwd: Path,
         session_id: str,
         mode: Callable[[], str],
@@ -37,7 +38,7 @@ class SessionHooks:
 
     def runner(self) -> HookRunner:
         """A runner over the current configuration (also used for the tool hooks)."""
-        return HookRunner(self._config(self._cwd), self._cwd, self._session_id)
+        return HookRunner(self._config(), self._cwd, self._session_id)
 
     async def session_start(self) -> list[str]:
         """SessionStart: context for the system prompt."""
@@ -60,7 +61,7 @@ class SessionHooks:
 
     async def stop(self, active: bool, *, subagent: bool = False) -> str | None:
         """Stop (or SubagentStop): feedback that makes the model go on, or None to stop."""
-        event = "SubagentStop" if subagent else "Stop"
+        event: HookEvent = "SubagentStop" if subagent else "Stop"
         hooks = self.runner()
         if not hooks.has(event):
             return None

@@ -109,7 +109,7 @@ class TaskTool:
     """Runs a sub-agent for a self-contained task and returns its report."""
 
     name: ClassVar[str] = "Task"
-    aliases: ClassVar[tuple[str, ...]] = ("agent", "task")
+    aliases: ClassVar[tuple[str, ...]] = ("Agent", "agent", "task")
     input_model: ClassVar[type[BaseModel]] = TaskInput
     permission: ClassVar[PermissionLevel] = PermissionLevel.READ_ONLY
 
@@ -136,6 +136,10 @@ class TaskTool:
         """``Task (explore): find the config loader``."""
         assert isinstance(tool_input, TaskInput)
         return f"Task ({tool_input.subagent_type}): {tool_input.description}"
+
+    def edited_paths(self, tool_input: BaseModel) -> list[str]:
+        """None itself; the sub-agent's own calls report theirs."""
+        return []
 
     async def run(self, tool_input: BaseModel, ctx: ToolContext) -> ToolResult:
         """Run the sub-agent to the end and return its final text."""
@@ -211,6 +215,9 @@ class _RestrictedTools:
         tool = self._base.get(name)
         return tool if self._allowed(tool) else None
 
+    def all(self) -> list[Tool]:
+        return [t for t in self._base.all() if self._allowed(t)]
+
     def validate(self, name: str, raw_input: dict[str, Any]) -> BaseModel:
         return self._base.validate(name, raw_input)
 
@@ -229,6 +236,9 @@ class WithTask:
         if name == TaskTool.name or name in TaskTool.aliases:
             return self._task  # type: ignore[return-value]
         return self._base.get(name)
+
+    def all(self) -> list[Tool]:
+        return [*self._base.all(), self._task]  # type: ignore[list-item]
 
     def validate(self, name: str, raw_input: dict[str, Any]) -> BaseModel:
         if name == TaskTool.name or name in TaskTool.aliases:

@@ -24,6 +24,14 @@ class CombinedTools:
         owner = self._owner(name)
         return owner.get(name) if owner is not None else None
 
+    def all(self) -> list[Tool]:
+        """Every set's tools, the first of each name only."""
+        seen: dict[str, Tool] = {}
+        for tool_set in self._sets:
+            for tool in tool_set.all():
+                seen.setdefault(tool.name, tool)
+        return list(seen.values())
+
     def validate(self, name: str, raw_input: dict[str, Any]) -> BaseModel:
         """Validated by the set that has the tool."""
         owner = self._owner(name)

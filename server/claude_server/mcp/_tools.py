@@ -79,6 +79,10 @@ class McpTool:
         """``server: tool``."""
         return f"{self.server}: {self.tool_name}"
 
+    def edited_paths(self, tool_input: BaseModel) -> list[str]:
+        """Unknown: an MCP server does not say which files it changes."""
+        return []
+
     async def run(self, tool_input: BaseModel, ctx: ToolContext) -> ToolResult:
         """Call the tool on its server; connection problems and timeouts are a ToolError."""
         if isinstance(tool_input, McpInput):
@@ -144,6 +148,10 @@ class ToolSetLike(Protocol):
         """The tool called ``name``, or None."""
         ...
 
+    def all(self) -> list[Tool]:
+        """Every tool of the set."""
+        ...
+
     def validate(self, name: str, raw_input: object) -> BaseModel:
         """The typed input of a call; ToolError when invalid."""
         ...
@@ -172,6 +180,11 @@ class McpToolSet:
 
     def __len__(self) -> int:
         return len(self._tools)
+
+    def all(self) -> list[Tool]:
+        """The MCP tools, then the base set's."""
+        base = self._base.all() if self._base is not None else []
+        return [*self._tools.values(), *base]
 
     def get(self, name: str) -> Tool | None:
         """The tool called ``name`` (MCP first, then the base set), or None."""

@@ -42,7 +42,15 @@ from claude_server.model._message import (
     StopReason,
     Usage,
 )
-from claude_server.model._permission import Behavior, PermissionChecker, PermissionDecision
+from claude_server.model._permission import (
+    MODE_ALIASES,
+    PERMISSION_MODES,
+    Behavior,
+    PermissionChecker,
+    PermissionDecision,
+    PermissionMode,
+    read_mode,
+)
 from claude_server.model._provider import (
     EFFORT_LEVELS,
     Effort,
@@ -80,6 +88,8 @@ from claude_server.model._tool import (
 __all__ = [
     "CONTENT_ADAPTER",
     "EFFORT_LEVELS",
+    "MODE_ALIASES",
+    "PERMISSION_MODES",
     "AgentTextEvent",
     "AgentThoughtEvent",
     "AskUser",
@@ -105,6 +115,7 @@ __all__ = [
     "PermissionChecker",
     "PermissionDecision",
     "PermissionLevel",
+    "PermissionMode",
     "PermissionResolvedEvent",
     "PlanEvent",
     "Provider",
@@ -141,4 +152,5 @@ __all__ = [
     "Usage",
     "UsageEvent",
     "UserMessageEvent",
+    "read_mode",
 ]

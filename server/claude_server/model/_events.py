@@ -140,6 +140,8 @@ class ConversationRewoundEvent:
 
     kept_messages: int
     restored_files: tuple[str, ...] = ()
+    dropped_prompts: int = 0
+    """User prompts among the dropped messages: what a client removes from its transcript."""
 
 
 @dataclass(slots=True, frozen=True)

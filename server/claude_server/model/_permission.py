@@ -7,6 +7,28 @@ from typing import Any, Literal, Protocol
 
 Behavior = Literal["allow", "ask", "deny"]
 
+PermissionMode = Literal["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"]
+"""The permission modes a session can be in: the one home of this list (the protocol keeps a copy
+that a test checks equal). Claude Code's ``auto`` needs its hosted classifier and is not offered."""
+
+PERMISSION_MODES: tuple[PermissionMode, ...] = (
+    "default",
+    "acceptEdits",
+    "plan",
+    "dontAsk",
+    "bypassPermissions",
+)
+"""Every mode, in the order ``/mode`` and Shift+Tab cycle through them."""
+
+MODE_ALIASES: dict[str, PermissionMode] = {"manual": "default"}
+"""Other names users may type (Claude Code's CLI calls ``default`` "manual")."""
+
+
+def read_mode(value: str) -> PermissionMode | None:
+    """The mode named by ``value`` (an alias too), or ``None`` when there is no such mode."""
+    value = MODE_ALIASES.get(value, value)
+    return next((m for m in PERMISSION_MODES if m == value), None)
+
 
 @dataclass(frozen=True, slots=True)
 class PermissionDecision:

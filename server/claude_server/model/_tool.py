@@ -149,6 +149,10 @@ class Tool(Protocol):
         """One line for clients, e.g. ``Read src/app.py``."""
         ...
 
+    def edited_paths(self, tool_input: BaseModel) -> list[str]:
+        """The files this call is about to change, as given (undo snapshots, diagnostics)."""
+        ...
+
     async def run(self, tool_input: BaseModel, ctx: ToolContext) -> ToolResult:
         """Do the work; raise :class:`ToolError` for an expected failure."""
         ...

@@ -19,8 +19,7 @@ from claude_server.permissions._bash import (
     SimpleCommand,
     parse_bash,
 )
-from claude_server.permissions._checker import PROTECTED_DIRS, RuleChecker, ToolLevelLookup
-from claude_server.permissions._cli import main
+from claude_server.permissions._checker import PROTECTED_DIRS, RuleChecker
 from claude_server.permissions._headless import headless_decision, save_rule, suggest_rules
 from claude_server.permissions._rules import (
     PermissionRule,
@@ -30,17 +29,12 @@ from claude_server.permissions._rules import (
 )
 from claude_server.permissions._sandbox import bwrap_path, sandbox_command
 from claude_server.permissions._skills import parse_allowed_tools
-from claude_server.permissions._tools import (
-    DEFAULT_ALIASES,
-    DEFAULT_LEVELS,
-    canonical_tool,
-    is_known_tool,
-)
+from claude_server.permissions._tools import FOREIGN_CATALOG, FOREIGN_TOOLS, ToolCatalog, ToolFacts
 
 __all__ = [
-    "DEFAULT_ALIASES",
-    "DEFAULT_LEVELS",
     "EXEC_WRAPPERS",
+    "FOREIGN_CATALOG",
+    "FOREIGN_TOOLS",
     "PROTECTED_DIRS",
     "SAFE_ENV_VARS",
     "ParsedCommand",
@@ -50,12 +44,10 @@ __all__ = [
     "RuleOrigin",
     "RuleParseResult",
     "SimpleCommand",
-    "ToolLevelLookup",
+    "ToolCatalog",
+    "ToolFacts",
     "bwrap_path",
-    "canonical_tool",
     "headless_decision",
-    "is_known_tool",
-    "main",
     "parse_allowed_tools",
     "parse_bash",
     "parse_rule",

@@ -24,15 +24,22 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from claude_server.config import PERMISSION_MODES, LoadedSettings, PermissionMode, SourcedRule
+from claude_server.config import LoadedSettings, SourcedRule
 from claude_server.errors import ConfigError
-from claude_server.model import Behavior, PermissionDecision, PermissionLevel
+from claude_server.model import (
+    PERMISSION_MODES,
+    Behavior,
+    PermissionDecision,
+    PermissionLevel,
+    PermissionMode,
+    read_mode,
+)
 from claude_server.permissions._bash import ParsedCommand, parse_bash, redirect_is_harmless
 from claude_server.permissions._pathmatch import (
     PathForms,
@@ -47,20 +54,18 @@ from claude_server.permissions._rules import (
     parse_rule,
 )
 from claude_server.permissions._tools import (
-    DEFAULT_LEVELS,
     EDIT_TOOLS,
+    FOREIGN_CATALOG,
     PATH_KEYS,
     READ_TOOLS,
-    canonical_tool,
+    ToolCatalog,
 )
 
 PROTECTED_DIRS = frozenset({".git", ".claude", ".vscode", ".idea", ".husky"})
 """Folders whose files are never edited without asking, whatever the mode."""
 
-_NO_PATHS = frozenset({"Bash", "WebFetch", "WebSearch", "Agent", "Skill", "TodoWrite"})
+_NO_PATHS = frozenset({"Bash", "WebFetch", "WebSearch", "Task", "Skill", "TodoWrite"})
 _SEARCH_TOOLS = frozenset({"Glob", "Grep", "LS"})
-
-ToolLevelLookup = Callable[[str], PermissionLevel | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +85,13 @@ class RuleChecker:
         mode: str = "default",
         additional_dirs: Iterable[Path] = (),
         home: Path | None = None,
-        tool_level: ToolLevelLookup | None = None,
-        aliases: Mapping[str, str] | None = None,
+        tools: ToolCatalog = FOREIGN_CATALOG,
         bypass_allowed: bool = True,
     ) -> None:
         self._project = Path(os.path.abspath(project_dir))
         self._home = home if home is not None else Path(os.path.expanduser("~"))
         self._dirs = [self._project, *(Path(os.path.abspath(d)) for d in additional_dirs)]
-        self._tool_level = tool_level
-        self._aliases = aliases
+        self._tools = tools
         self._bypass_allowed = bypass_allowed
         self._rules: list[_Compiled] = []
         self._scoped: dict[int, list[_Compiled]] = {}
@@ -107,8 +110,7 @@ class RuleChecker:
         *,
         mode: str | None = None,
         additional_dirs: Iterable[Path] = (),
-        tool_level: ToolLevelLookup | None = None,
-        aliases: Mapping[str, str] | None = None,
+        tools: ToolCatalog = FOREIGN_CATALOG,
     ) -> RuleChecker:
         """A checker for the rules, directories and default mode of loaded settings."""
         perms = loaded.settings.permissions
@@ -123,8 +125,7 @@ class RuleChecker:
             mode=mode,
             additional_dirs=[*loaded.additional_directories, *additional_dirs],
             home=loaded.home,
-            tool_level=tool_level,
-            aliases=aliases,
+            tools=tools,
             bypass_allowed=bypass_allowed,
         )
 
@@ -142,12 +143,12 @@ class RuleChecker:
 
     def set_mode(self, mode: str) -> None:
         """Switch mode; :class:`ConfigError` for an unknown one or a disabled bypass mode."""
-        for known in PERMISSION_MODES:
-            if mode == known:
-                if known == "bypassPermissions" and not self._bypass_allowed:
-                    raise ConfigError("bypassPermissions mode is disabled by the settings")
-                self._mode = known
-                return
+        known = read_mode(mode)
+        if known is not None:
+            if known == "bypassPermissions" and not self._bypass_allowed:
+                raise ConfigError("bypassPermissions mode is disabled by the settings")
+            self._mode = known
+            return
         raise ConfigError(
             f"unknown permission mode {mode!r}; expected one of {', '.join(PERMISSION_MODES)}"
         )
@@ -179,7 +180,7 @@ class RuleChecker:
     def _add(
         self, behavior: Behavior, text: str, origin: RuleOrigin, into: list[_Compiled]
     ) -> str | None:
-        result = parse_rule(text, behavior, origin, self._aliases)
+        result = parse_rule(text, behavior, origin, self._tools)
         problem = f"{origin.label}: {result.problem}" if result.problem else None
         if problem is not None:
             self.problems.append(problem)
@@ -201,7 +202,7 @@ class RuleChecker:
     def is_tool_denied(self, tool_name: str) -> bool:
         """Whether a deny rule refuses every call of the tool (``Bash``, ``Bash(*)``, ``mcp__x``,
         a glob): such a tool should not even be offered to the model."""
-        tool = canonical_tool(tool_name, self._aliases)
+        tool = self._tools.canonical(tool_name)
         return any(
             c.rule.kind in ("tool", "tool_glob", "mcp_server") and c.rule.matches_tool(tool)
             for c in self._rules_for("deny")
@@ -214,16 +215,26 @@ class RuleChecker:
         return out
 
     def _level(self, tool: str) -> PermissionLevel:
-        level = self._tool_level(tool) if self._tool_level is not None else None
-        if level is None:
-            level = DEFAULT_LEVELS.get(tool)
+        # A tool nobody describes is treated as the most dangerous kind.
+        level = self._tools.level(tool)
         return level if level is not None else PermissionLevel.EXECUTE
 
     # -- deciding -------------------------------------------------------------------------------
 
     def check(self, tool_name: str, tool_input: dict[str, Any]) -> PermissionDecision:
         """The decision for one tool call."""
-        tool = canonical_tool(tool_name, self._aliases)
+        decision = self._decide(self._tools.canonical(tool_name), tool_input)
+        if self._mode == "dontAsk" and decision.behavior == "ask":
+            # dontAsk: whatever would ask is refused; only what rules pre-approve runs.
+            return PermissionDecision(
+                "deny",
+                f"dontAsk mode refuses calls that would ask ({decision.reason})",
+                decision.rule,
+                decision.source,
+            )
+        return decision
+
+    def _decide(self, tool: str, tool_input: dict[str, Any]) -> PermissionDecision:
         if tool == "Bash":
             return self._check_bash(tool_input)
         targets = self._targets(tool, tool_input)

@@ -16,7 +16,7 @@ from claude_server.model import Behavior, PermissionDecision
 from claude_server.permissions._bash import parse_bash
 from claude_server.permissions._pathmatch import is_within, path_forms
 from claude_server.permissions._rules import RuleOrigin, parse_rule
-from claude_server.permissions._tools import EDIT_TOOLS, PATH_KEYS, READ_TOOLS, canonical_tool
+from claude_server.permissions._tools import EDIT_TOOLS, PATH_KEYS, READ_TOOLS
 
 _SUBCOMMAND = re.compile(r"[a-z][a-z0-9-]*")
 
@@ -45,7 +45,7 @@ def headless_decision(
             decision.source,
         )
     suggestions = suggest_rules(tool_name, tool_input, project_dir=project_dir)
-    rule = suggestions[0] if suggestions else canonical_tool(tool_name)
+    rule = suggestions[0] if suggestions else tool_name
     reason = (
         f"{tool_name} needs permission ({decision.reason}) and no client is attached to answer, "
         f"so it was not run. The user can allow it by re-running with --allowedTools "
@@ -61,9 +61,9 @@ def suggest_rules(tool_name: str, tool_input: Mapping[str, Any], *, project_dir:
 
     Bash: one ``Bash(program subcommand *)`` per part of the command (exact rules for parts that
     only exact rules can approve); file tools: the file's folder; WebFetch: the host; others:
-    the tool.
+    the tool. ``tool_name`` is the tool's own name (aliases already resolved).
     """
-    tool = canonical_tool(tool_name)
+    tool = tool_name
     if tool == "Bash":
         command = tool_input.get("command")
         if not isinstance(command, str) or not command.strip():

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from claude_server.globs import glob_regex
 from claude_server.model import Behavior
 
 
@@ -116,49 +117,10 @@ def compile_path_pattern(
             rel = "**/" + rel
     while rel.startswith("../") or rel == "..":
         anchor, rel = anchor.parent, rel[3:]
-    body_regex = _glob_regex(rel.rstrip("/"))
+    body_regex = glob_regex(rel.rstrip("/"))
     regexes: list[re.Pattern[str]] = []
     for base in _dir_forms(anchor):
         prefix = re.escape(base.rstrip("/"))
         regex = prefix + ("/" + body_regex if body_regex else "") + r"(?:/.*)?"
         regexes.append(re.compile(regex, re.DOTALL))
     return PathPattern(tuple(regexes))
-
-
-def _glob_regex(glob: str) -> str:
-    """A gitignore-style glob (relative, no leading slash) as a regex body."""
-    out: list[str] = []
-    i = 0
-    n = len(glob)
-    while i < n:
-        c = glob[i]
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif c == "*":
-            out.append("[^/]*")
-            i += 1
-        elif c == "?":
-            out.append("[^/]")
-            i += 1
-        elif c == "[":
-            end = glob.find("]", i + 2)
-            if end == -1:
-                out.append(re.escape(c))
-                i += 1
-            else:
-                body = glob[i + 1 : end]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append("[" + body.replace("\\", "\\\\") + "]")
-                i = end + 1
-        elif c == "\\" and i + 1 < n:
-            out.append(re.escape(glob[i + 1]))
-            i += 2
-        else:
-            out.append(re.escape(c))
-            i += 1
-    return "".join(out)

@@ -28,7 +28,12 @@ from pathlib import Path
 from typing import Literal
 
 from claude_server.model import Behavior
-from claude_server.permissions._tools import MCP_PREFIX, PATH_TOOLS, canonical_tool
+from claude_server.permissions._tools import (
+    FOREIGN_CATALOG,
+    MCP_PREFIX,
+    PATH_TOOLS,
+    ToolCatalog,
+)
 
 RuleKind = Literal[
     "tool",  # the whole tool
@@ -106,18 +111,18 @@ def parse_rule(
     text: str,
     behavior: Behavior,
     origin: RuleOrigin,
-    aliases: Mapping[str, str] | None = None,
+    catalog: ToolCatalog = FOREIGN_CATALOG,
 ) -> RuleParseResult:
     """Parse one rule; never raises (problems are returned as text)."""
     m = _RULE.fullmatch(text)
     if m is None or not _TOOL_NAME.fullmatch(m.group(1)):
-        return _unusable(text, behavior, origin, aliases, "expected Tool or Tool(specifier)")
-    tool = canonical_tool(m.group(1), aliases)
+        return _unusable(text, behavior, origin, catalog, "expected Tool or Tool(specifier)")
+    tool = catalog.canonical(m.group(1))
     spec = m.group(2)
     if spec is not None and spec.strip() == "*":
         spec = None  # Bash(*) is Bash
     if spec is not None and not spec.strip():
-        return _unusable(text, behavior, origin, aliases, "empty parentheses")
+        return _unusable(text, behavior, origin, catalog, "empty parentheses")
 
     def make(kind: RuleKind, **kw: object) -> RuleParseResult:
         rule = PermissionRule(text, behavior, origin, tool, kind, **kw)  # type: ignore[arg-type]
@@ -125,7 +130,7 @@ def parse_rule(
 
     if "*" in tool:
         if spec is not None:
-            return _unusable(text, behavior, origin, aliases, "a tool-name glob takes no specifier")
+            return _unusable(text, behavior, origin, catalog, "a tool-name glob takes no specifier")
         if behavior == "allow" and not re.match(r"mcp__[^*_][^*]*?__", tool):
             return RuleParseResult(
                 None,
@@ -158,7 +163,7 @@ def parse_rule(
             return make("domain", spec=spec, pattern=domain_pattern(spec[len("domain:") :]))
         pm = _PARAM.fullmatch(spec)
         if pm is None:
-            return _unusable(text, behavior, origin, aliases, "expected WebFetch(domain:HOST)")
+            return _unusable(text, behavior, origin, catalog, "expected WebFetch(domain:HOST)")
         return make("param", spec=pm.group(2), param=pm.group(1), pattern=_glob(pm.group(2)))
     pm = _PARAM.fullmatch(spec)
     if pm is not None:
@@ -170,7 +175,7 @@ def _unusable(
     text: str,
     behavior: Behavior,
     origin: RuleOrigin,
-    aliases: Mapping[str, str] | None,
+    catalog: ToolCatalog,
     why: str,
 ) -> RuleParseResult:
     problem = f"{text!r} is not a valid rule: {why}"
@@ -178,7 +183,7 @@ def _unusable(
     if behavior == "allow" or name is None:
         return RuleParseResult(None, problem + "; ignored")
     # Fail safe: a deny/ask rule we cannot read makes the tool it names ask.
-    tool = canonical_tool(name.group(1), aliases)
+    tool = catalog.canonical(name.group(1))
     rule = PermissionRule(text, "ask", origin, tool, "tool")
     return RuleParseResult(rule, problem + f"; every {tool} call will ask instead")
 

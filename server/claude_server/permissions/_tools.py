@@ -1,64 +1,37 @@
-"""Tool names as rules write them, and what each built-in tool does (reads, edits, executes)."""
+"""Tool names as rules write them, and what each tool does (reads, edits, executes).
+
+The tools themselves are the home of their names, aliases and permission levels: a
+:class:`ToolCatalog` is built from the tools a session offers (built-in, Task, MCP). The only
+table kept here is of Claude Code's tools that claude-py does not have, so that rules written for
+them are read correctly rather than flagged as typos.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from claude_server.model import PermissionLevel
 
-DEFAULT_ALIASES: Mapping[str, str] = {
-    # The seed's snake_case names (claude-rust), accepted in rules and tool calls.
-    "bash": "Bash",
-    "read": "Read",
-    "file_read": "Read",
-    "write": "Write",
-    "file_write": "Write",
-    "edit": "Edit",
-    "file_edit": "Edit",
+FOREIGN_TOOLS: Mapping[str, PermissionLevel] = {
+    "LS": PermissionLevel.READ_ONLY,
+    "NotebookRead": PermissionLevel.READ_ONLY,
+    "Skill": PermissionLevel.READ_ONLY,
+    "MultiEdit": PermissionLevel.EDIT,
+    "NotebookEdit": PermissionLevel.EDIT,
+    "SlashCommand": PermissionLevel.EXECUTE,
+}
+"""Claude Code's tools that claude-py does not offer, with their levels (for rules only)."""
+
+FOREIGN_ALIASES: Mapping[str, str] = {
+    "ls": "LS",
     "multi_edit": "MultiEdit",
     "notebook_edit": "NotebookEdit",
     "notebook_read": "NotebookRead",
-    "glob": "Glob",
-    "grep": "Grep",
-    "ls": "LS",
-    "web_fetch": "WebFetch",
-    "web_search": "WebSearch",
-    "todo_write": "TodoWrite",
-    "todo_read": "TodoRead",
-    "ask_user_question": "AskUserQuestion",
-    "enter_plan_mode": "EnterPlanMode",
-    "exit_plan_mode": "ExitPlanMode",
-    "agent": "Agent",
     "skill": "Skill",
-    # Claude Code renamed Task to Agent; rules with either name mean the same tool.
-    "Task": "Agent",
 }
-"""Other names of tools, mapped to Claude Code's names (which the model and rules use)."""
-
-DEFAULT_LEVELS: Mapping[str, PermissionLevel] = {
-    "Read": PermissionLevel.READ_ONLY,
-    "Glob": PermissionLevel.READ_ONLY,
-    "Grep": PermissionLevel.READ_ONLY,
-    "LS": PermissionLevel.READ_ONLY,
-    "NotebookRead": PermissionLevel.READ_ONLY,
-    "TodoWrite": PermissionLevel.READ_ONLY,
-    "TodoRead": PermissionLevel.READ_ONLY,
-    "AskUserQuestion": PermissionLevel.READ_ONLY,
-    "EnterPlanMode": PermissionLevel.READ_ONLY,
-    "ExitPlanMode": PermissionLevel.READ_ONLY,
-    "BashOutput": PermissionLevel.READ_ONLY,
-    "Skill": PermissionLevel.READ_ONLY,
-    "Edit": PermissionLevel.EDIT,
-    "Write": PermissionLevel.EDIT,
-    "MultiEdit": PermissionLevel.EDIT,
-    "NotebookEdit": PermissionLevel.EDIT,
-    "Bash": PermissionLevel.EXECUTE,
-    "KillShell": PermissionLevel.EXECUTE,
-    "WebFetch": PermissionLevel.EXECUTE,
-    "WebSearch": PermissionLevel.EXECUTE,
-    "Agent": PermissionLevel.EXECUTE,
-}
-"""What the built-in tools do, used when the caller's lookup does not know a tool."""
+"""The seed's snake_case names of those tools."""
 
 READ_TOOLS = frozenset({"Read", "Glob", "Grep", "LS", "NotebookRead"})
 """Tools ``Read(path)`` rules apply to (Claude Code: best effort for every reading tool)."""
@@ -74,13 +47,56 @@ PATH_KEYS = ("file_path", "notebook_path", "path")
 MCP_PREFIX = "mcp__"
 
 
-def canonical_tool(name: str, aliases: Mapping[str, str] | None = None) -> str:
-    """Claude Code's name for ``name`` (``file_edit`` -> ``Edit``, ``Task`` -> ``Agent``)."""
-    table = DEFAULT_ALIASES if aliases is None else aliases
-    return table.get(name, name)
+class ToolFacts(Protocol):
+    """What the rules need to know of a tool (every ``Tool`` has it, and so has its class)."""
+
+    @property
+    def name(self) -> str:
+        """The tool's own name."""
+        ...
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Other names rules may use."""
+        ...
+
+    @property
+    def permission(self) -> PermissionLevel:
+        """What the tool does."""
+        ...
 
 
-def is_known_tool(name: str, aliases: Mapping[str, str] | None = None) -> bool:
-    """Whether ``name`` is a built-in tool (under any name) or an MCP tool."""
-    canonical = canonical_tool(name, aliases)
-    return canonical in DEFAULT_LEVELS or canonical.startswith(MCP_PREFIX)
+@dataclass(frozen=True, slots=True)
+class ToolCatalog:
+    """The tools a checker knows: every name (aliases too) to the tool's own name, and levels."""
+
+    names: Mapping[str, str] = field(default_factory=lambda: dict(FOREIGN_ALIASES))
+    levels: Mapping[str, PermissionLevel] = field(default_factory=lambda: dict(FOREIGN_TOOLS))
+
+    @classmethod
+    def of(cls, tools: Iterable[ToolFacts]) -> ToolCatalog:
+        """A catalog of ``tools`` (plus Claude Code's tools claude-py lacks)."""
+        names = dict(FOREIGN_ALIASES)
+        levels = dict(FOREIGN_TOOLS)
+        for tool in tools:
+            levels[tool.name] = tool.permission
+            for alias in tool.aliases:
+                names[alias] = tool.name
+        return cls(names, levels)
+
+    def canonical(self, name: str) -> str:
+        """The tool's own name for ``name`` (``file_edit`` -> ``Edit``, ``Agent`` -> ``Task``)."""
+        return self.names.get(name, name)
+
+    def level(self, name: str) -> PermissionLevel | None:
+        """The level of the tool called ``name``, if it is known."""
+        return self.levels.get(self.canonical(name))
+
+    def knows(self, name: str) -> bool:
+        """Whether ``name`` is a tool of this catalog (under any name) or an MCP tool."""
+        canonical = self.canonical(name)
+        return canonical in self.levels or canonical.startswith(MCP_PREFIX)
+
+
+FOREIGN_CATALOG = ToolCatalog()
+"""A catalog that knows only Claude Code's tools claude-py lacks (when no tool set is at hand)."""

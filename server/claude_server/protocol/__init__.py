@@ -37,9 +37,11 @@ from claude_server.protocol._lifecycle import (
     ServerCapabilities,
     ServerExperimentalCapabilities,
     ServerInfo,
+    WorkspaceClientCapabilities,
     read_initialize,
 )
 from claude_server.protocol._methods import METHODS, CancelRequestParams, MethodSpec
+from claude_server.protocol._permissions import PermissionsExplainParams, PermissionsExplainResult
 from claude_server.protocol._schema import protocol_schema, protocol_schema_json
 from claude_server.protocol._session import (
     ImagePromptBlock,
@@ -162,6 +164,8 @@ __all__ = [
     "PermissionOptionKind",
     "PermissionOutcome",
     "PermissionResolvedUpdate",
+    "PermissionsExplainParams",
+    "PermissionsExplainResult",
     "PlanEntry",
     "PlanUpdate",
     "PromptBlock",
@@ -215,6 +219,7 @@ __all__ = [
     "UsageUpdate",
     "UserMessageUpdate",
     "WireModel",
+    "WorkspaceClientCapabilities",
     "protocol_schema",
     "protocol_schema_json",
     "read_initialize",

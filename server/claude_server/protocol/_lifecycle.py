@@ -30,6 +30,15 @@ class ClaudePyClientCapabilities(WireModel):
     """The client answers ``session/requestPermission``."""
     ask_user: bool = False
     """The client answers ``session/askUser``."""
+    editor_diagnostics: bool = False
+    """The client answers ``editor/diagnostics`` with the problems its editor knows."""
+
+
+class WorkspaceClientCapabilities(WireModel):
+    """LSP's ``capabilities.workspace``, the part the daemon reads."""
+
+    apply_edit: bool = False
+    """The client applies ``workspace/applyEdit`` to the documents it has open."""
 
 
 class ClientExperimentalCapabilities(WireModel):
@@ -44,6 +53,7 @@ class ClientCapabilities(WireModel):
     experimental: ClientExperimentalCapabilities = Field(
         default_factory=ClientExperimentalCapabilities
     )
+    workspace: WorkspaceClientCapabilities = Field(default_factory=WorkspaceClientCapabilities)
 
 
 class InitializationOptions(WireModel):

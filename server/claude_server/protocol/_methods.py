@@ -17,6 +17,7 @@ from claude_server.protocol._commands import (
 )
 from claude_server.protocol._daemon import DaemonStatusResult
 from claude_server.protocol._lifecycle import InitializeParams, InitializeResult
+from claude_server.protocol._permissions import PermissionsExplainParams, PermissionsExplainResult
 from claude_server.protocol._session import (
     SessionAttachParams,
     SessionAttachResult,
@@ -211,10 +212,16 @@ METHODS: dict[str, MethodSpec] = {
             "Fuzzy path completion under a directory, for @ references.",
         ),
         _request(
+            "permissions/explain",
+            PermissionsExplainParams,
+            PermissionsExplainResult,
+            "How a project's permission rules decide one tool call, and which rule decided.",
+        ),
+        _request(
             "session/setMode",
             SessionSetModeParams,
             Empty,
-            "Switch the session's permission mode (default, acceptEdits, plan, bypassPermissions).",
+            "Switch the session's permission mode (default, acceptEdits, plan, dontAsk, bypassPermissions).",
         ),
         _request(
             "session/setModel",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import typing
 from typing import Any, Literal
 
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
@@ -11,6 +12,9 @@ from claude_server.protocol._base import WireModel
 from claude_server.protocol._errors import DAEMON_ERRORS, JSONRPC_ERRORS
 from claude_server.protocol._lifecycle import PROTOCOL_VERSION
 from claude_server.protocol._methods import METHODS
+from claude_server.protocol._tools import PermissionMode
+from claude_server.protocol._typed_dicts import typed_dicts_source
+from claude_server.protocol._updates import UPDATE_KINDS
 
 
 def protocol_schema() -> dict[str, Any]:
@@ -62,3 +66,14 @@ def protocol_schema() -> dict[str, Any]:
 def protocol_schema_json() -> str:
     """:func:`protocol_schema` as stable, diffable JSON text."""
     return json.dumps(protocol_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def cli_wire_source() -> str:
+    """The terminal client's ``_wire.py``: TypedDicts of every model and the protocol's lists."""
+    constants: dict[str, tuple[str, ...] | str | int] = {
+        "PROTOCOL_VERSION": PROTOCOL_VERSION,
+        "PERMISSION_MODES": typing.get_args(PermissionMode),
+        "UPDATE_KINDS": UPDATE_KINDS,
+        "METHODS": tuple(sorted(METHODS)),
+    }
+    return typed_dicts_source(protocol_schema(), constants)

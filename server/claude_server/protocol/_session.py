@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from claude_server.protocol._base import WireModel
+from claude_server.protocol._tools import PermissionMode
 
 SessionId = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -18,7 +19,7 @@ class SessionNewParams(WireModel):
     """Absolute path of the project directory the session works in."""
     model: str | None = None
     """Model id or alias; the daemon's default when absent."""
-    mode: Literal["default", "acceptEdits", "plan", "bypassPermissions"] | None = None
+    mode: PermissionMode | None = None
     """Permission mode to start in; the settings' default when absent."""
 
 

@@ -84,6 +84,10 @@ class SelectedOutcome(WireModel):
     option_id: str
     message: str | None = None
     """Optional words for the model, e.g. why the user refused."""
+    updated_input: dict[str, Any] | None = None
+    """With an allow option: the tool input as the user changed it (for an Edit, the
+    ``new_string`` edited in the editor's diff view). The call runs with it, and the model is
+    told what changed."""
 
 
 class CancelledOutcome(WireModel):
@@ -133,7 +137,8 @@ class AskUserResult(WireModel):
     answers: dict[str, str | list[str]] = Field(default_factory=dict)
 
 
-PermissionMode = Literal["default", "acceptEdits", "plan", "bypassPermissions"]
+PermissionMode = Literal["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"]
+"""A copy of the engine's modes (the protocol stands alone); a test checks them equal."""
 
 
 class SessionSetModeParams(WireModel):

@@ -6,6 +6,7 @@ re-attach with ``sinceSeq``.
 
 from __future__ import annotations
 
+import typing
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -153,6 +154,9 @@ class ConversationRewoundUpdate(WireModel):
 
     kind: Literal["conversation_rewound"] = "conversation_rewound"
     kept_messages: int
+    dropped_prompts: int = 0
+    """User prompts removed: a client drops its transcript from the last this many prompts on
+    (everything when ``keptMessages`` is 0)."""
     restored_files: list[str] = Field(default_factory=list)
     """Files put back as they were before the rewound turns edited them."""
 
@@ -188,23 +192,9 @@ SessionUpdate = Annotated[
 ]
 """Any update."""
 
-UPDATE_KINDS: tuple[str, ...] = (
-    "user_message",
-    "agent_message_chunk",
-    "agent_thought_chunk",
-    "turn_started",
-    "turn_completed",
-    "usage_update",
-    "retrying",
-    "error",
-    "tool_call",
-    "tool_call_update",
-    "plan",
-    "mode_changed",
-    "model_changed",
-    "permission_resolved",
-    "conversation_rewound",
-    "compaction",
+UPDATE_KINDS: tuple[str, ...] = tuple(
+    typing.get_args(member.model_fields["kind"].annotation)[0]
+    for member in typing.get_args(typing.get_args(SessionUpdate)[0])
 )
 """Every ``kind`` of :data:`SessionUpdate`."""
 

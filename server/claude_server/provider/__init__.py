@@ -11,7 +11,7 @@ is a :mod:`claude_server.model` stream event or a :mod:`claude_server.errors` er
   particular models (aliases, limits, capabilities, prices).
 """
 
-from claude_server.model._provider import (
+from claude_server.model import (
     EFFORT_LEVELS,
     Effort,
     ThinkingConfig,

@@ -49,8 +49,13 @@ import httpx
 from claude_server import __version__, config
 from claude_server.auth import Credential
 from claude_server.errors import AuthError, ClaudePyError, ConfigError, StreamError
-from claude_server.model import MessageStarted, ModelRequest, StreamEvent, StreamRetrying
-from claude_server.model._provider import TokenCount
+from claude_server.model import (
+    MessageStarted,
+    ModelRequest,
+    StreamEvent,
+    StreamRetrying,
+    TokenCount,
+)
 from claude_server.provider._accumulate import MessageAccumulator
 from claude_server.provider._errors import (
     Scrubber,

@@ -27,8 +27,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
-from claude_server.model import Usage
-from claude_server.model._provider import EFFORT_LEVELS, Effort
+from claude_server.model import EFFORT_LEVELS, Effort, Usage
 
 __all__ = [
     "ALIASES",

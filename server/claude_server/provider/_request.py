@@ -34,8 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from claude_server.errors import ConfigError
-from claude_server.model import ModelRequest
-from claude_server.model._provider import EFFORT_LEVELS, Effort, ThinkingConfig
+from claude_server.model import EFFORT_LEVELS, Effort, ModelRequest, ThinkingConfig
 from claude_server.provider._models import ModelInfo, model_info, resolve_model
 
 __all__ = [

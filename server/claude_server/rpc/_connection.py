@@ -15,21 +15,20 @@ from collections.abc import Callable
 from typing import Any, Literal, Protocol
 
 from lsprotocol.converters import get_converter
-from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, JsonRPCResponseMessage
 
 from claude_server import __version__
 from claude_server import protocol as p
 from claude_server.engine import LiveSession
-from claude_server.errors import RPC_UNAUTHORIZED
 from claude_server.model import SessionEvent
-from claude_server.rpc._core import DaemonCore
+from claude_server.rpc._core import RpcCore
 from claude_server.rpc._dispatch import register
 from claude_server.rpc._framing import FrameError, read_frame
+from claude_server.rpc._lifecycle import Lifecycle
 from claude_server.rpc._protocol import PARSE_ERROR, DaemonProtocol
-from claude_server.rpc._translate import to_update
 from claude_server.rpc.handlers import all_handlers
+from claude_server.services import ClientCapabilities, ClientDescription, to_update
 from claude_server.sessions import Watcher
 
 log = logging.getLogger(__name__)
@@ -90,25 +89,22 @@ class _Server(LanguageServer):
 
 
 class Connection:
-    """A client attached to the daemon over one transport."""
+    """A client attached to the daemon over one transport (a ``services.Client``)."""
 
     def __init__(
         self,
-        core: DaemonCore,
+        core: RpcCore,
         transport: Transport,
         writer: ByteWriter,
         on_close: Callable[[Connection, int], None] | None = None,
     ) -> None:
         self.core = core
+        self.app = core.app
         self.transport = transport
-        self.connection_id = core.next_connection_id()
-        self.initialized = False
-        self.client_name: str | None = None
-        self.capabilities = p.ClaudePyClientCapabilities()
+        self._id = self.app.hub.next_id()
+        self.lifecycle = Lifecycle(needs_token=transport == "tcp", token_matches=core.token_matches)
         self._writer = _Writer(writer)
         self._on_close = on_close
-        self._closing = asyncio.Event()
-        self._exit_code = 0
         self._watching: dict[str, tuple[LiveSession, Watcher]] = {}
         self._outgoing: dict[str, asyncio.Future[Any]] = {}
         self.server = _Server(
@@ -118,77 +114,30 @@ class Connection:
             converter_factory=_raw_params_converter,
         )
         self.protocol: DaemonProtocol = self.server.protocol  # type: ignore[assignment]
-        self.protocol.connection = self
+        self.protocol.lifecycle = self.lifecycle
         self.protocol.set_writer(self._writer)
-        register(self.server, all_handlers(core, self))
+        register(self.server, all_handlers(self.app, self))
 
-    # -- lifecycle --------------------------------------------------------------------------
+    # -- the services.Client protocol -----------------------------------------------------------
 
-    def begin_initialize(self, raw_params: dict[str, Any]) -> None:
-        """Read the client's initialize params; refuse a TCP client without the token."""
-        params = p.read_initialize(raw_params)
-        if self.transport == "tcp":
-            options = params.initialization_options
-            if not self.core.token_matches(options.token if options else None):
-                raise JsonRpcException(
-                    code=RPC_UNAUTHORIZED,
-                    message="Unauthorized: TCP clients must send initializationOptions.token "
-                    "(the content of the daemon's tcp-token file)",
-                    data={"code": "unauthorized", "retryable": False},
-                )
-        self.client_name = params.client_info.name if params.client_info else None
-        self.capabilities = params.capabilities.experimental.claude_py
+    @property
+    def client_id(self) -> int:
+        """This connection's number in logs and status."""
+        return self._id
 
-    def experimental_capabilities(self) -> dict[str, Any]:
-        """What goes under ``capabilities.experimental`` of the initialize result."""
-        caps = p.ClaudePyServerCapabilities(
-            methods=sorted(p.METHODS), update_kinds=list(p.UPDATE_KINDS)
+    @property
+    def capabilities(self) -> ClientCapabilities:
+        """What the client declared in ``initialize`` (nothing before)."""
+        life = self.lifecycle
+        if not life.initialized:
+            return ClientCapabilities()
+        caps = life.capabilities
+        return ClientCapabilities(
+            permission=caps.request_permission,
+            question=caps.ask_user,
+            diagnostics=caps.editor_diagnostics,
+            apply_edit=life.apply_edit,
         )
-        return p.ServerExperimentalCapabilities(claude_py=caps).to_wire()
-
-    def request_close(self, exit_code: int) -> None:
-        """The client sent ``exit`` (or the daemon is stopping)."""
-        self._exit_code = exit_code
-        self._closing.set()
-
-    def info(self) -> p.ConnectionInfo:
-        """This connection as ``daemon/status`` lists it."""
-        return p.ConnectionInfo(
-            connection_id=self.connection_id,
-            transport=self.transport,
-            client_name=self.client_name,
-            initialized=self.initialized,
-        )
-
-    async def serve(self, reader: asyncio.StreamReader) -> int:
-        """Read and dispatch messages until the client leaves; returns the exit code."""
-        self.core.connections[self.connection_id] = self
-        log.info("connection %d opened (%s)", self.connection_id, self.transport)
-        reading = asyncio.create_task(self._read_loop(reader))
-        closing = asyncio.create_task(self._closing.wait())
-        try:
-            await asyncio.wait({reading, closing}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            reading.cancel()
-            closing.cancel()
-            self._cleanup()
-        return self._exit_code
-
-    async def _read_loop(self, reader: asyncio.StreamReader) -> None:
-        while True:
-            try:
-                body = await read_frame(reader)
-            except FrameError as exc:
-                self.protocol.send_error(None, PARSE_ERROR, f"Parse error: {exc}")
-                continue
-            except (ConnectionError, OSError) as exc:
-                log.info("connection %d read failed: %s", self.connection_id, exc)
-                return
-            if body is None:
-                # End of stream without exit: the client vanished.
-                self._exit_code = 0 if self.protocol._shutdown else 1
-                return
-            self.protocol.handle_body(body)
 
     def is_watching(self, session_id: str) -> bool:
         """Whether this client follows the session's updates."""
@@ -202,16 +151,61 @@ class Connection:
         future.add_done_callback(lambda _f: self._outgoing.pop(msg_id, None))
         return msg_id, future
 
-    def withdraw_request(self, msg_id: str) -> None:
+    def withdraw_request(self, request_id: str) -> None:
         """Tell the client a request is no longer needed (LSP ``$/cancelRequest``)."""
-        future = self._outgoing.pop(msg_id, None)
-        self.protocol._request_futures.pop(msg_id, None)
+        future = self._outgoing.pop(request_id, None)
+        self.protocol.forget_request(request_id)
         if future is not None and not future.done():
             # Sent as plain JSON: pygls would try to type it as LSP's CancelNotification.
-            self.protocol._send_data(
-                {"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": msg_id}}
+            self.protocol.send_raw(
+                {"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": request_id}}
             )
             future.cancel()
+
+    def describe(self) -> ClientDescription:
+        """This connection as ``daemon/status`` lists it."""
+        return ClientDescription(
+            client_id=self._id,
+            transport=self.transport,
+            name=self.lifecycle.client_name,
+            initialized=self.lifecycle.initialized,
+        )
+
+    # -- serving --------------------------------------------------------------------------------
+
+    async def serve(self, reader: asyncio.StreamReader) -> int:
+        """Read and dispatch messages until the client leaves; returns the exit code."""
+        self.app.hub.add(self)
+        log.info("connection %d opened (%s)", self._id, self.transport)
+        reading = asyncio.create_task(self._read_loop(reader))
+        closing = asyncio.create_task(self.lifecycle.closing.wait())
+        try:
+            await asyncio.wait({reading, closing}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            reading.cancel()
+            closing.cancel()
+            self._cleanup()
+        return self.lifecycle.exit_code
+
+    def request_close(self, exit_code: int) -> None:
+        """End this connection (the daemon is stopping)."""
+        self.lifecycle.request_close(exit_code)
+
+    async def _read_loop(self, reader: asyncio.StreamReader) -> None:
+        while True:
+            try:
+                body = await read_frame(reader)
+            except FrameError as exc:
+                self.protocol.send_error(None, PARSE_ERROR, f"Parse error: {exc}")
+                continue
+            except (ConnectionError, OSError) as exc:
+                log.info("connection %d read failed: %s", self._id, exc)
+                return
+            if body is None:
+                # End of stream without exit: the client vanished.
+                self.lifecycle.exit_code = 0 if self.protocol.shutdown_requested else 1
+                return
+            self.protocol.handle_body(body)
 
     def _cleanup(self) -> None:
         for future in list(self._outgoing.values()):
@@ -221,11 +215,11 @@ class Connection:
         for session, watcher in self._watching.values():
             session.log.unsubscribe(watcher)
         self._watching.clear()
-        self.core.connections.pop(self.connection_id, None)
+        self.app.hub.remove(self)
         self._writer.close()
-        log.info("connection %d closed", self.connection_id)
+        log.info("connection %d closed", self._id)
         if self._on_close is not None:
-            self._on_close(self, self._exit_code)
+            self._on_close(self, self.lifecycle.exit_code)
 
     # -- sessions ---------------------------------------------------------------------------
 
@@ -259,7 +253,7 @@ class _NullWriter:
         pass
 
 
-def warm_up(core: DaemonCore) -> None:
+def warm_up(core: RpcCore) -> None:
     """Answer one ``initialize`` into the void, so the first real client does not pay for
     compiling the converters (tens of milliseconds)."""
     conn = Connection(core, "stdio", _NullWriter())

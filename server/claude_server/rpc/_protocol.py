@@ -1,5 +1,10 @@
 """pygls's LSP protocol, hardened for a daemon that many clients share.
 
+This is the one module that touches pygls's private members (``_send_data``,
+``_request_futures``, ``_shutdown``, ``_send_handler_result``, ``_serialize_message``,
+``_converter``); ``tests/rpc/test_pygls_contract.py`` pins the behaviour relied on, so that a
+pygls upgrade that changes it fails there first.
+
 What this adds to pygls:
 
 * every JSON-RPC 2.0 error case is answered (pygls only logs parse errors and invalid requests);
@@ -16,7 +21,7 @@ import json
 import logging
 from collections.abc import Generator
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lsprotocol import types
 from pygls.exceptions import (
@@ -29,9 +34,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.protocol.json_rpc import MsgId
 
 from claude_server.errors import RPC_NOT_INITIALIZED
-
-if TYPE_CHECKING:
-    from claude_server.rpc._connection import Connection
+from claude_server.rpc._lifecycle import Lifecycle
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +48,23 @@ _BEFORE_INIT = frozenset({"initialize", "exit", "$/cancelRequest"})
 class DaemonProtocol(LanguageServerProtocol):
     """One connection's JSON-RPC endpoint."""
 
-    connection: Connection
+    lifecycle: Lifecycle
+    """Set by the connection right after construction (pygls builds the protocol object)."""
+
+    # -- what the connection uses instead of pygls's private members ------------------------
+
+    @property
+    def shutdown_requested(self) -> bool:
+        """The client sent ``shutdown``."""
+        return bool(self._shutdown)
+
+    def send_raw(self, message: dict[str, Any]) -> None:
+        """Send a JSON-RPC message as it is (no LSP typing)."""
+        self._send_data(message)
+
+    def forget_request(self, msg_id: str) -> None:
+        """Stop waiting for the answer to one of our requests."""
+        self._request_futures.pop(msg_id, None)
 
     # -- incoming ---------------------------------------------------------------------------
 
@@ -128,8 +147,7 @@ class DaemonProtocol(LanguageServerProtocol):
         return None
 
     def _admit(self, method: str, msg_id: MsgId | None) -> bool:
-        conn = self.connection
-        if not conn.initialized and method not in _BEFORE_INIT:
+        if not self.lifecycle.initialized and method not in _BEFORE_INIT:
             if msg_id is not None:
                 self.send_error(
                     msg_id, RPC_NOT_INITIALIZED, f"{method}: the connection is not initialized"
@@ -186,14 +204,14 @@ class DaemonProtocol(LanguageServerProtocol):
     ) -> Generator[Any, Any, types.InitializeResult]:
         """Check the token, run pygls's initialize, then add our capabilities."""
         raw = self._converter.unstructure(params, types.InitializeParams)
-        self.connection.begin_initialize(raw)
+        self.lifecycle.begin_initialize(raw)
         result: types.InitializeResult = yield from super().lsp_initialize(params)
-        result.capabilities.experimental = self.connection.experimental_capabilities()
-        self.connection.initialized = True
+        result.capabilities.experimental = self.lifecycle.experimental_capabilities()
+        self.lifecycle.initialized = True
         return result
 
     @lsp_method(types.EXIT)
     def lsp_exit(self, *args: Any) -> Generator[Any, Any, None]:
         """End this connection; over stdio that ends the daemon too."""
-        self.connection.request_close(exit_code=0 if self._shutdown else 1)
+        self.lifecycle.request_close(exit_code=0 if self._shutdown else 1)
         yield from ()

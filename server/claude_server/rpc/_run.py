@@ -10,7 +10,7 @@ import sys
 
 from claude_server.config import token_path
 from claude_server.rpc._connection import warm_up
-from claude_server.rpc._core import DaemonCore
+from claude_server.rpc._core import RpcCore
 from claude_server.rpc._transports import ListenAddress, SocketListener, serve_stdio, write_token
 
 log = logging.getLogger(__name__)
@@ -20,11 +20,11 @@ IDLE_UNLOAD_SECONDS = 30 * 60
 """A stored session nobody watches leaves memory after this long without activity."""
 
 
-async def _unload_idle_sessions(core: DaemonCore) -> None:
+async def _unload_idle_sessions(core: RpcCore) -> None:
     while True:
         await asyncio.sleep(60)
         try:
-            unloaded = await core.sessions.unload_idle(IDLE_UNLOAD_SECONDS)
+            unloaded = await core.app.sessions.unload_idle(IDLE_UNLOAD_SECONDS)
         except Exception:
             log.exception("unloading idle sessions failed")
             continue
@@ -38,7 +38,7 @@ def announce(text: str) -> None:
     sys.stderr.flush()
 
 
-async def run_daemon(core: DaemonCore, addresses: list[ListenAddress], stdio: bool) -> int:
+async def run_daemon(core: RpcCore, addresses: list[ListenAddress], stdio: bool) -> int:
     """Serve until stopped: by a signal, or (with stdio) when the stdio client leaves."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -69,7 +69,7 @@ async def run_daemon(core: DaemonCore, addresses: list[ListenAddress], stdio: bo
         janitor.cancel()
         for listener in listeners:
             await listener.close()
-        await core.sessions.close()
+        await core.app.aclose()
         if core.tcp_token is not None:
             with contextlib.suppress(FileNotFoundError):
                 token_path().unlink()

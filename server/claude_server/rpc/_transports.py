@@ -18,7 +18,7 @@ from pygls.io_ import StdoutWriter
 from claude_server.config import default_socket_path, ensure_private_dir
 from claude_server.errors import ConfigError
 from claude_server.rpc._connection import Connection
-from claude_server.rpc._core import DaemonCore
+from claude_server.rpc._core import RpcCore
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class ListenAddress:
 # -- stdio ---------------------------------------------------------------------------------
 
 
-async def serve_stdio(core: DaemonCore) -> int:
+async def serve_stdio(core: RpcCore) -> int:
     """Serve one client on stdin/stdout; returns the exit code when it leaves."""
     # The protocol gets a private copy of stdout, and fd 1 becomes stderr: a stray print()
     # anywhere in the process can then never corrupt the protocol stream.
@@ -107,7 +107,7 @@ def _pump_file(src: Any, reader: asyncio.StreamReader, loop: asyncio.AbstractEve
 class SocketListener:
     """Accepts clients on one address until closed."""
 
-    def __init__(self, core: DaemonCore, address: ListenAddress) -> None:
+    def __init__(self, core: RpcCore, address: ListenAddress) -> None:
         self.core = core
         self.address = address
         self._server: asyncio.Server | None = None

@@ -43,6 +43,10 @@ class BaseTool(Generic[InputT]):
         """One line for clients."""
         return self.describe(self._typed(tool_input))
 
+    def edited_paths(self, tool_input: BaseModel) -> list[str]:
+        """Files the call changes; none unless the tool says so."""
+        return []
+
     async def run(self, tool_input: BaseModel, ctx: ToolContext) -> ToolResult:
         """Run the tool; expected failures raise :class:`ToolError`."""
         return await self.execute(self._typed(tool_input), ctx)

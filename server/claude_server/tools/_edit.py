@@ -59,7 +59,7 @@ class EditTool(BaseTool[EditInput]):
     """Replaces one (or every) exact occurrence of a string in a file the model has read."""
 
     name = "Edit"
-    aliases: ClassVar[tuple[str, ...]] = ("file_edit",)
+    aliases: ClassVar[tuple[str, ...]] = ("edit", "file_edit")
     input_model: ClassVar[type[BaseModel]] = EditInput
     permission = PermissionLevel.EDIT
     description = """\
@@ -75,6 +75,10 @@ rename a variable).
 - The file's line endings are kept; write old_string and new_string with plain newlines.
 - An empty old_string on a file that does not exist creates it with new_string as content.
 """
+
+    def edited_paths(self, tool_input: BaseModel) -> list[str]:
+        """The file it writes."""
+        return [self._typed(tool_input).file_path]
 
     def describe(self, tool_input: EditInput) -> str:
         return f"Edit {tool_input.file_path}"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 from pathlib import Path
 from typing import ClassVar
 
 from pydantic import BaseModel, Field
 
+from claude_server.globs import glob_to_regex
 from claude_server.model import PermissionLevel, ToolContext, ToolError, ToolResult
 from claude_server.tools._common import BaseTool, ToolInput, search_root
 from claude_server.tools._ripgrep import run_ripgrep
@@ -34,67 +34,6 @@ class GlobInput(ToolInput):
             'passing "undefined" or "null".'
         ),
     )
-
-
-def glob_to_regex(pattern: str) -> re.Pattern[str]:
-    """A regex for a gitignore-style glob matched against a ``/``-separated relative path.
-
-    ``**`` crosses directories, ``*`` and ``?`` do not, ``[...]`` and ``{a,b}`` work as in
-    shells. A pattern without ``/`` matches the file name at any depth.
-    """
-    if pattern.startswith("./"):
-        pattern = "/" + pattern[2:]  # "./*.py": only the top level of the search directory
-    body = pattern.strip("/")
-    anchored = pattern.startswith("/") or "/" in body
-    prefix = "" if anchored else "(?:.*/)?"
-    return re.compile(prefix + _translate(body) + r"\Z", re.DOTALL)
-
-
-def _translate(glob: str) -> str:
-    out: list[str] = []
-    i, n = 0, len(glob)
-    depth = 0  # inside how many {...}
-    while i < n:
-        c = glob[i]
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif c == "*":
-            out.append("[^/]*")
-            i += 1
-        elif c == "?":
-            out.append("[^/]")
-            i += 1
-        elif c == "[":
-            end = glob.find("]", i + 2 if glob.startswith(("[!", "[^"), i) else i + 1)
-            if end < 0:
-                out.append(re.escape(c))
-                i += 1
-                continue
-            inner = glob[i + 1 : end]
-            if inner[:1] in ("!", "^"):
-                inner = "^" + inner[1:]
-            out.append("[" + inner.replace("\\", "\\\\") + "]")
-            i = end + 1
-        elif c == "{":
-            out.append("(?:")
-            depth += 1
-            i += 1
-        elif c == "}" and depth:
-            out.append(")")
-            depth -= 1
-            i += 1
-        elif c == "," and depth:
-            out.append("|")
-            i += 1
-        else:
-            out.append(re.escape(c))
-            i += 1
-    out.extend(")" * depth)
-    return "".join(out)
 
 
 def _split_absolute(pattern: str) -> tuple[Path | None, str]:

@@ -142,7 +142,7 @@ class ReadTool(BaseTool[ReadInput]):
     """Reads a file: numbered lines of text, or an image or PDF as a content block."""
 
     name = "Read"
-    aliases: ClassVar[tuple[str, ...]] = ("read",)
+    aliases: ClassVar[tuple[str, ...]] = ("read", "file_read")
     input_model: ClassVar[type[BaseModel]] = ReadInput
     permission = PermissionLevel.READ_ONLY
     description = f"""\

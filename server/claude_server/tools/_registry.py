@@ -77,6 +77,10 @@ class ToolRegistry:
     def __len__(self) -> int:
         return len(self._tools)
 
+    def all(self) -> list[Tool]:
+        """Every tool, in order."""
+        return list(self._tools.values())
+
     def names(self) -> list[str]:
         """The tools' canonical names, in order."""
         return list(self._tools)

@@ -38,7 +38,7 @@ class WriteTool(BaseTool[WriteInput]):
     """Creates a file or overwrites one the model has read."""
 
     name = "Write"
-    aliases: ClassVar[tuple[str, ...]] = ("file_write",)
+    aliases: ClassVar[tuple[str, ...]] = ("write", "file_write")
     input_model: ClassVar[type[BaseModel]] = WriteInput
     permission = PermissionLevel.EDIT
     description = """\
@@ -50,6 +50,10 @@ otherwise, and also when the file changed on disk since you read it.
 - To change part of an existing file, prefer Edit: it sends only the change.
 - Do not create documentation files (README, *.md) unless the user asks for them.
 """
+
+    def edited_paths(self, tool_input: BaseModel) -> list[str]:
+        """The file it writes."""
+        return [self._typed(tool_input).file_path]
 
     def describe(self, tool_input: WriteInput) -> str:
         return f"Write {tool_input.file_path}"

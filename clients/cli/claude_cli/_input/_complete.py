@@ -27,7 +27,7 @@ class CommandInfo:
 
     @classmethod
     def from_wire(cls, raw: Any) -> CommandInfo | None:
-        """Read one command of ``commands/list`` (or an ``available_commands_update``)."""
+        """Read one command of ``commands/list``."""
         if isinstance(raw, str):
             return cls(raw.lstrip("/"))
         if not isinstance(raw, dict) or not raw.get("name"):

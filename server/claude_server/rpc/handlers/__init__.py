@@ -1,4 +1,5 @@
-"""Request handlers, one module per resource; each is thin and calls into the core."""
+"""Request handlers, one module per resource; each translates between the wire and
+``claude_server.services``."""
 
 from __future__ import annotations
 
@@ -10,20 +11,21 @@ from claude_server.rpc.handlers.commands import command_handlers
 from claude_server.rpc.handlers.daemon import daemon_handlers
 from claude_server.rpc.handlers.session import session_handlers
 from claude_server.rpc.handlers.storage import storage_handlers
+from claude_server.services import Application
 
 if TYPE_CHECKING:
+    # A type only: the connection module imports this one to register the handlers.
     from claude_server.rpc._connection import Connection
-    from claude_server.rpc._core import DaemonCore
 
 
-def all_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
+def all_handlers(app: Application, conn: Connection) -> dict[str, Handler]:
     """Every handler of the daemon, bound to one connection."""
     return {
-        **daemon_handlers(core, conn),
-        **auth_handlers(core, conn),
-        **session_handlers(core, conn),
-        **command_handlers(core, conn),
-        **storage_handlers(core, conn),
+        **daemon_handlers(app, conn),
+        **auth_handlers(app, conn),
+        **session_handlers(app, conn),
+        **command_handlers(app, conn),
+        **storage_handlers(app, conn),
     }
 
 

@@ -1,37 +1,30 @@
-"""Handlers of the ``session/*`` methods."""
+"""Handlers of the ``session/*`` methods of a live session."""
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 from claude_server import protocol as p
-from claude_server.errors import ProtocolViolationError
 from claude_server.rpc._dispatch import Handler
-from claude_server.rpc._translate import wire_stop_reason, wire_usage
+from claude_server.services import Application, wire_stop_reason, wire_usage
 
 if TYPE_CHECKING:
     from claude_server.rpc._connection import Connection
-    from claude_server.rpc._core import DaemonCore
 
 
-def session_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
+def session_handlers(app: Application, conn: Connection) -> dict[str, Handler]:
     """The session methods, bound to one connection."""
+    sessions = app.sessions
 
     async def new(params: p.SessionNewParams) -> p.SessionNewResult:
-        if not os.path.isabs(params.cwd):
-            raise ProtocolViolationError(f"cwd must be an absolute path, got {params.cwd!r}")
-        if not os.path.isdir(params.cwd):
-            raise ProtocolViolationError(f"cwd {params.cwd!r} is not a directory")
-        model = core.resolve_model(params.model) if params.model else None
-        session = core.sessions.new(params.cwd, model, params.mode)
+        session = app.new_session(params.cwd, params.model, params.mode)
         conn.watch(session, since_seq=None)
         return p.SessionNewResult(
             session_id=session.session_id, model=session.model, mode=session.mode
         )
 
     async def prompt(params: p.SessionPromptParams) -> p.SessionPromptResult:
-        session = await core.sessions.get(params.session_id)
+        session = await sessions.get(params.session_id)
         conn.watch(session, since_seq=None)
         text = "".join(b.text for b in params.prompt if isinstance(b, p.TextPromptBlock))
         images = [b.data for b in params.prompt if isinstance(b, p.ImagePromptBlock)]
@@ -43,15 +36,15 @@ def session_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
         )
 
     async def cancel(params: p.SessionCancelParams) -> None:
-        core.sessions.get_live(params.session_id).cancel()
+        sessions.get_live(params.session_id).cancel()
 
     async def attach(params: p.SessionAttachParams) -> p.SessionAttachResult:
-        session = await core.sessions.get(params.session_id)
+        session = await sessions.get(params.session_id)
         last_seq = session.log.last_seq
         replayed = conn.watch(session, since_seq=params.since_seq)
         return p.SessionAttachResult(
             session_id=session.session_id,
-            cwd=session.cwd,
+            cwd=str(session.cwd),
             model=session.model,
             mode=session.mode,
             last_seq=last_seq,
@@ -60,13 +53,12 @@ def session_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
         )
 
     async def set_mode(params: p.SessionSetModeParams) -> p.Empty:
-        (await core.sessions.get(params.session_id)).set_mode(params.mode)
+        (await sessions.get(params.session_id)).set_mode(params.mode)
         return p.Empty()
 
     async def set_model(params: p.SessionSetModelParams) -> p.SessionSetModelResult:
-        session = await core.sessions.get(params.session_id)
-        session.set_model(core.resolve_model(params.model))
-        return p.SessionSetModelResult(model=session.model)
+        session = await sessions.get(params.session_id)
+        return p.SessionSetModelResult(model=app.set_model(session, params.model))
 
     return {
         "session/new": new,

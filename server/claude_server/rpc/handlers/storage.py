@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 from claude_server import protocol as p
 from claude_server.rpc._dispatch import Handler
+from claude_server.services import Application
 from claude_server.sessions import SessionSummary
 
 if TYPE_CHECKING:
     from claude_server.rpc._connection import Connection
-    from claude_server.rpc._core import DaemonCore
 
 
 def wire_summary(summary: SessionSummary) -> p.SessionSummaryInfo:
@@ -28,9 +28,9 @@ def wire_summary(summary: SessionSummary) -> p.SessionSummaryInfo:
     )
 
 
-def storage_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
+def storage_handlers(app: Application, conn: Connection) -> dict[str, Handler]:
     """The stored-session methods, bound to one connection."""
-    sessions = core.sessions
+    sessions = app.sessions
 
     async def list_(params: p.SessionListParams) -> p.SessionListResult:
         lister = sessions.list if params.source == "claude-py" else sessions.list_claude_code
@@ -49,7 +49,7 @@ def storage_handlers(core: DaemonCore, conn: Connection) -> dict[str, Handler]:
         return p.SessionLoadResult(
             session_id=session.session_id,
             title=session.title,
-            cwd=session.cwd,
+            cwd=str(session.cwd),
             model=session.model,
             mode=session.mode,
             last_seq=session.log.last_seq,

@@ -6,7 +6,7 @@ import typing
 
 from claude_server import model as m
 from claude_server.protocol import UPDATE_KINDS, SessionUpdateParams
-from claude_server.rpc._translate import to_update, wire_stop_reason
+from claude_server.services import to_update, wire_stop_reason
 
 USAGE = m.Usage(input_tokens=10, output_tokens=5, cache_read_input_tokens=2)
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from claude_server.commands import candidate_paths, clear_cache, fuzzy_score, search_files
+from claude_server.references import candidate_paths, clear_cache, fuzzy_score, search_files
+from support.system import require_program
 
 TREE = [
     "README.md",
@@ -48,8 +48,7 @@ def _fresh_cache() -> Iterator[None]:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+    require_program("git", "apt-get install git")
     root = tmp_path / "repo"
     root.mkdir()
     _make_tree(root)
@@ -134,7 +133,8 @@ def test_smart_case(repo: Path) -> None:
 
 def test_folders_are_offered(repo: Path) -> None:
     ranked = _paths(repo, "commands/")
-    assert ranked[0] in ("server/claude_server/commands/", "tests/commands/")
+    # Both folders match equally well; folders come before the files inside them.
+    assert set(ranked[:2]) == {"server/claude_server/commands/", "tests/commands/"}
     match = search_files(repo, "commands/")[0]
     assert match.is_dir
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from claude_server.commands._errors import CommandError
+from claude_server.errors import CommandError
 from claude_server.model import DocumentBlock, ImageBlock, TextBlock
 
 MAX_LINES = 2000

@@ -6,8 +6,9 @@ import base64
 from pathlib import Path
 
 import pytest
-from claude_server.commands import (
-    CommandError,
+from claude_server.errors import CommandError
+from claude_server.model import CONTENT_ADAPTER
+from claude_server.references import (
     Pins,
     expand_references,
     find_references,
@@ -15,7 +16,6 @@ from claude_server.commands import (
     image_block_from_base64,
     image_media_type,
 )
-from claude_server.model import CONTENT_ADAPTER
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 32

@@ -122,8 +122,12 @@ def to_update(event: SessionEvent) -> p.SessionUpdate:
             return p.ModeChangedUpdate(mode=mode)
         case ModelChangedEvent(model=model):
             return p.ModelChangedUpdate(model=model)
-        case ConversationRewoundEvent(kept_messages=kept, restored_files=files):
-            return p.ConversationRewoundUpdate(kept_messages=kept, restored_files=list(files))
+        case ConversationRewoundEvent(
+            kept_messages=kept, restored_files=files, dropped_prompts=dropped
+        ):
+            return p.ConversationRewoundUpdate(
+                kept_messages=kept, dropped_prompts=dropped, restored_files=list(files)
+            )
         case CompactionEvent():
             return p.CompactionUpdate(
                 trigger=event.trigger,
