@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.daemon import daemon_env, frame, read_raw_frame, socket_daemon
+from support.daemon import SERVER_CMD, daemon_env, frame, read_raw_frame, socket_daemon
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "jsonrpc" / "jsonrpc2_spec_cases.json"
 
@@ -140,6 +140,7 @@ async def test_requests_before_initialize_are_refused(home: Path) -> None:
         writer.write(frame(b'{"jsonrpc": "2.0", "method": "exit"}'))
         await writer.drain()
         assert await asyncio.wait_for(reader.read(), 10) == b""
+        writer.close()
 
 
 def _spec_cases() -> list[Any]:
@@ -165,3 +166,76 @@ async def test_spec_error_examples(raw_conn: Any, case: dict[str, Any]) -> None:
     assert reply["error"]["code"] == expected["error"]["code"]
     assert reply["id"] == expected["id"]
     await _expect_alive(writer, reader)
+
+
+DEEP_ARRAY = b"[" * 5000 + b"]" * 5000
+DEEP_PARAMS = (
+    b'{"jsonrpc": "2.0", "id": 20, "method": "daemon/status", "params": {"a": '
+    + b"[" * 990
+    + b"]" * 990
+    + b"}}"
+)
+HOSTILE: list[tuple[str, bytes, int]] = [
+    ("deep array", frame(DEEP_ARRAY), -32700),
+    ("deep params", frame(DEEP_PARAMS), -32700),
+    ("nested just past the limit", frame(b"[" * 70 + b"]" * 70), -32600),
+    (
+        "cancel id is an array",
+        frame(b'{"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": []}}'),
+        -32600,
+    ),
+    (
+        "cancel id is an object",
+        frame(b'{"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": {}}}'),
+        -32600,
+    ),
+    ("bad length, then its body", b"Content-Length: abc\r\n\r\n{}", -32700),
+    ("no length, then a body", b"X-Foo: 1\r\n\r\n{}", -32700),
+    ("negative length", b"Content-Length: -5\r\n\r\n", -32700),
+    ("a 9 KB header line", b"X-Foo: " + b"a" * 9000 + b"\r\n\r\n", -32700),
+    ("a 4,000-digit length", b"Content-Length: " + b"9" * 4000 + b"\r\n\r\n", -32700),
+    ("a body shorter than announced", b"Content-Length: 100\r\n\r\n{}", -32700),
+]
+
+
+@pytest.mark.parametrize(("name", "raw", "code"), HOSTILE, ids=[h[0] for h in HOSTILE])
+async def test_hostile_frames_are_answered_and_the_connection_goes_on(
+    raw_conn: Any, name: str, raw: bytes, code: int
+) -> None:
+    reader, writer = raw_conn
+    writer.write(raw)
+    # The next valid request follows at once, as a client would send it.
+    writer.write(frame(STATUS))
+    await writer.drain()
+    replies = [json.loads(await asyncio.wait_for(read_raw_frame(reader), 10))]
+    while replies[-1].get("id") != 99:
+        replies.append(json.loads(await asyncio.wait_for(read_raw_frame(reader), 10)))
+    errors, status = replies[:-1], replies[-1]
+    assert 1 <= len(errors) <= 2, replies
+    assert errors[0]["error"]["code"] == code, errors
+    assert "result" in status, status
+
+
+async def test_a_hostile_frame_does_not_end_a_stdio_daemon(home: Path) -> None:
+    proc = await asyncio.create_subprocess_exec(
+        *SERVER_CMD,
+        "--stdio",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+        env=daemon_env(home),
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        proc.stdin.write(frame(INIT))
+        assert "result" in json.loads(await asyncio.wait_for(read_raw_frame(proc.stdout), 30))
+        for raw, _name in ((frame(DEEP_ARRAY), "deep"), (HOSTILE[3][1], "cancel")):
+            proc.stdin.write(raw + frame(STATUS))
+            while True:
+                reply = json.loads(await asyncio.wait_for(read_raw_frame(proc.stdout), 10))
+                if reply.get("id") == 99:
+                    break
+            assert "result" in reply and proc.returncode is None
+    finally:
+        proc.kill()
+        await proc.wait()

@@ -24,7 +24,7 @@ from claude_server.engine import LiveSession
 from claude_server.model import SessionEvent
 from claude_server.rpc._core import RpcCore
 from claude_server.rpc._dispatch import register
-from claude_server.rpc._framing import FrameError, read_frame
+from claude_server.rpc._framing import FrameError, FrameReader
 from claude_server.rpc._lifecycle import Lifecycle
 from claude_server.rpc._protocol import PARSE_ERROR, DaemonProtocol
 from claude_server.rpc.handlers import all_handlers
@@ -192,9 +192,10 @@ class Connection:
         self.lifecycle.request_close(exit_code)
 
     async def _read_loop(self, reader: asyncio.StreamReader) -> None:
+        frames = FrameReader(reader)
         while True:
             try:
-                body = await read_frame(reader)
+                body = await frames.read()
             except FrameError as exc:
                 self.protocol.send_error(None, PARSE_ERROR, f"Parse error: {exc}")
                 continue

@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
 
+MAX_JSON_DEPTH = 64
+"""Deeper messages are refused: no method needs more, and deep nesting exhausts the stack."""
+
 # Messages a client may send before initialize has succeeded.
 _BEFORE_INIT = frozenset({"initialize", "exit", "$/cancelRequest"})
 
@@ -75,6 +78,17 @@ class DaemonProtocol(LanguageServerProtocol):
         except (ValueError, UnicodeDecodeError) as exc:
             self.send_error(None, PARSE_ERROR, f"Parse error: {exc}")
             return
+        except RecursionError:
+            self.send_error(None, PARSE_ERROR, f"Parse error: nested deeper than {MAX_JSON_DEPTH}")
+            return
+        if _too_deep(data):
+            reply_id = data.get("id") if isinstance(data, dict) else None
+            if not isinstance(reply_id, (str, int)) or isinstance(reply_id, bool):
+                reply_id = None
+            self.send_error(
+                reply_id, INVALID_REQUEST, f"Invalid Request: nested deeper than {MAX_JSON_DEPTH}"
+            )
+            return
         if isinstance(data, list):
             # LSP framing carries one message per frame; batches are not part of this protocol.
             self.send_error(
@@ -106,7 +120,13 @@ class DaemonProtocol(LanguageServerProtocol):
                     msg_id, JsonRpcInternalError.CODE, "Internal error reading the message"
                 )
             return
-        self.handle_message(structured)
+        try:
+            self.handle_message(structured)
+        except Exception:
+            # One message must never end a connection that other work shares.
+            log.exception("handling %s failed", method)
+            if msg_id is not None and method is not None:
+                self.send_error(msg_id, JsonRpcInternalError.CODE, f"Internal error in {method}")
 
     def _check_envelope(self, data: dict[str, Any]) -> dict[str, Any] | None:
         msg_id = data.get("id")
@@ -130,6 +150,13 @@ class DaemonProtocol(LanguageServerProtocol):
                 )
                 return None
             params = data.get("params")
+            if method == "$/cancelRequest" and not _cancel_id_ok(params):
+                self.send_error(
+                    reply_id,
+                    INVALID_REQUEST,
+                    "Invalid Request: $/cancelRequest needs params.id, a string or an integer",
+                )
+                return None
             if params is not None and not isinstance(params, (dict, list)):
                 self.send_error(
                     reply_id,
@@ -215,3 +242,27 @@ class DaemonProtocol(LanguageServerProtocol):
         """End this connection; over stdio that ends the daemon too."""
         self.lifecycle.request_close(exit_code=0 if self._shutdown else 1)
         yield from ()
+
+
+def _too_deep(data: Any) -> bool:
+    """Whether ``data`` nests more than :data:`MAX_JSON_DEPTH` levels (iteratively: no recursion)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > MAX_JSON_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _cancel_id_ok(params: Any) -> bool:
+    if not isinstance(params, dict):
+        return False
+    value = params.get("id")
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
