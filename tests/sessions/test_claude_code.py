@@ -75,8 +75,12 @@ def test_load_short(config_dir: Path) -> None:
     loaded = ClaudeCodeTranscripts(config_dir).load(SHORT_ID)
     assert loaded.read_only and loaded.source == "claude-code"
     assert loaded.warnings == []
-    assert loaded.mode == "bypassPermissions"
-    assert loaded.meta.extra == {"claudeCodeVersion": "2.1.38"}
+    # The transcript ran in bypassPermissions; resumed here it starts in default mode.
+    assert loaded.mode == "default" and loaded.meta.mode == "default"
+    assert loaded.meta.extra == {
+        "claudeCodeVersion": "2.1.38",
+        "claudeCodePermissionMode": "bypassPermissions",
+    }
     assert [m.role for m in loaded.messages] == ["user", "assistant", "user"]
     # Five records of one API message (msg_01MKH...) became one message, blank text dropped.
     assert [b.type for b in loaded.messages[1].content] == [

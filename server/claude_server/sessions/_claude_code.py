@@ -194,8 +194,10 @@ def load_transcript(path: Path) -> LoadedSession:
         cwd=transcript.cwd,
         created_at=transcript.created_at,
         model=transcript.model,
-        mode=transcript.mode,
-        extra={"claudeCodeVersion": transcript.version} if transcript.version else {},
+        # Like Claude Code's own resume: an imported conversation starts in default mode, so a
+        # transcript (perhaps from elsewhere) cannot bring bypassPermissions along.
+        mode="default",
+        extra=_extra(transcript),
     )
     return LoadedSession(
         meta=meta,
@@ -203,7 +205,7 @@ def load_transcript(path: Path) -> LoadedSession:
         events=events,
         title=transcript.title,
         model=transcript.model,
-        mode=transcript.mode,
+        mode="default",
         last_seq=len(events),
         event_marks=marks,
         warnings=transcript.warnings,
@@ -403,6 +405,15 @@ def _model(chosen: list[dict[str, Any]]) -> str:
         if record["message"]["role"] == "assistant" and is_model:
             return str(model)
     return ""
+
+
+def _extra(transcript: _Transcript) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    if transcript.version:
+        extra["claudeCodeVersion"] = transcript.version
+    if transcript.mode != "default":
+        extra["claudeCodePermissionMode"] = transcript.mode  # kept for the record only
+    return extra
 
 
 def _mode(chosen: list[dict[str, Any]]) -> str:
