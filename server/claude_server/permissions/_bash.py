@@ -423,6 +423,10 @@ class _Walker:
             deny.extend(_find_exec_commands(core))
         deny.extend([_basename_form(t) for t in deny])
 
+        unknowable = _unverifiable(base, values[i:], node.type, self._text(node))
+        if unknowable is not None:
+            self.problems.append(f"{unknowable}: {_clip(text)}")
+
         transparent = False
         if base in SHELLS or base in ("eval", "trap"):
             if base in SHELLS:
@@ -616,6 +620,63 @@ def _shell_script(values: list[str | None]) -> str | Literal[False] | None:
             continue
         return v if has_c else False
     return False
+
+
+_STDIN_SCRIPTS = ("-", "/dev/stdin")
+_SCRIPT_RUNNERS = SHELLS | {"eval", "source", ".", "env"}
+
+
+def _shell_reads_stdin(values: list[str | None]) -> bool:
+    """Whether ``sh ARGS`` takes its program from standard input (no ``-c``, no script file)."""
+    k = 1
+    while k < len(values):
+        v = values[k]
+        if v is None:
+            return True  # a computed script name: treat as unseen
+        if v in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
+            k += 2
+            continue
+        if v == "-s" or (v.startswith("-") and not v.startswith("--") and "s" in v[1:]):
+            return True
+        if v in _STDIN_SCRIPTS or v.startswith(("/dev/fd/", "/proc/self/fd/")):
+            return True
+        if v.startswith("-") and not v.startswith("--") and "c" in v[1:]:
+            return False
+        if v.startswith(("-", "+")) and len(v) > 1:
+            k += 1
+            continue
+        return False  # a script file: an ordinary command that rules name
+    return True
+
+
+def _unverifiable(base: str | None, values: list[str | None], kind: str, text: str) -> str | None:
+    """Why what this simple command runs cannot be known before it runs, or None."""
+    if base is None:
+        return None
+    args = values[1:]
+    if base == "busybox":
+        return "busybox runs its applets under its own name"
+    if base in SHELLS and _shell_reads_stdin(values):
+        return f"{base} reads its program from standard input"
+    if base in ("source", ".") and (
+        not args or args[0] is None or args[0].startswith(("/dev/", "/proc/"))
+    ):
+        return f"{base} runs a script that cannot be seen"
+    if base == "env" and any(
+        v is not None and (v.startswith(("-S", "--split-string")) or v in ("-S",)) for v in args
+    ):
+        return "env --split-string runs a command line built at run time"
+    if base in ("alias", "shopt") or (base == "set" and "expand_aliases" in text):
+        return "aliases change what later commands run"
+    if base == "find":
+        started = [args[k + 1] for k, v in enumerate(args[:-1]) if v in _FIND_EXEC]
+    elif base == "xargs":
+        started = [v for v in args if v is None or not v.startswith("-")][:1]
+    else:
+        started = []
+    if any(v is None or os.path.basename(v) in _SCRIPT_RUNNERS for v in started):
+        return f"{base} starts a shell on arguments only known at run time"
+    return None
 
 
 def _eval_script(values: list[str | None]) -> str | Literal[False] | None:

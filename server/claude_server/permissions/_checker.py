@@ -354,6 +354,17 @@ class RuleChecker:
         decided = self._bash_rules("deny", tool_input, parsed)
         if decided is not None:
             return decided
+        if parsed.problems:
+            # Fail closed: what runs cannot be known, so a deny rule cannot be shown not to
+            # apply. In every mode, bypassPermissions included.
+            guard = next((c for c in self._rules_for("deny") if c.rule.kind == "command"), None)
+            if guard is not None:
+                return _by_rule(
+                    "deny",
+                    guard,
+                    f"the command cannot be checked against deny rule {guard.rule.text}: "
+                    f"{parsed.problems[0]}",
+                )
         if self._mode == "plan" and level is not PermissionLevel.READ_ONLY:
             return _plan_denial("Bash")
         decided = self._bash_rules("ask", tool_input, parsed)
