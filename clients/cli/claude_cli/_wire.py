@@ -510,7 +510,7 @@ class SessionCommandResult(TypedDict):
 
     command: str
     output: NotRequired[str | None]
-    stopReason: NotRequired[Literal["end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal", "model_context_window_exceeded", "max_turns", "cancelled", "error", "blocked"] | None]
+    stopReason: NotRequired[Literal["end_turn", "interrupted", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal", "model_context_window_exceeded", "max_turns", "cancelled", "error", "blocked"] | None]
     usage: NotRequired[Usage | None]
 
 
@@ -604,7 +604,7 @@ class SessionPromptResult(TypedDict):
     """Result of ``session/prompt``: sent when the turn has ended."""
 
     costUsd: NotRequired[float | None]
-    stopReason: Literal["end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal", "model_context_window_exceeded", "max_turns", "cancelled", "error", "blocked"]
+    stopReason: Literal["end_turn", "interrupted", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal", "model_context_window_exceeded", "max_turns", "cancelled", "error", "blocked"]
     usage: Usage
 
 
@@ -721,7 +721,7 @@ class TurnCompletedUpdate(TypedDict):
 
     costUsd: NotRequired[float | None]
     kind: NotRequired[Literal["turn_completed"]]
-    stopReason: Literal["end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal", "model_context_window_exceeded", "max_turns", "cancelled", "error", "blocked"]
+    stopReason: Literal["end_turn", "interrupted", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal", "model_context_window_exceeded", "max_turns", "cancelled", "error", "blocked"]
     turnId: str
     usage: Usage
 

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,8 @@ class LiveSession:
             history=loaded.events if loaded is not None else (),
             last_seq=loaded.last_seq if loaded is not None else 0,
         )
+        if loaded is not None:
+            self._close_interrupted_turn(loaded.events)
         self.history = History(self.record)
         self.hooks = SessionHooks(project.hooks, self.cwd, session_id, lambda: self.mode)
         self.total_usage = Usage()
@@ -125,6 +128,17 @@ class LiveSession:
     def busy(self) -> bool:
         """A turn is running."""
         return self._turn is not None and not self._turn.done()
+
+    def _close_interrupted_turn(self, events: Sequence[tuple[int, SessionEvent]]) -> None:
+        # A daemon killed mid-turn left it open: close it, so clients stop waiting for it.
+        open_turn: str | None = None
+        for _seq, event in events:
+            if isinstance(event, TurnStartedEvent):
+                open_turn = event.turn_id
+            elif isinstance(event, TurnCompletedEvent):
+                open_turn = None
+        if open_turn is not None:
+            self.emit(TurnCompletedEvent(open_turn, "interrupted", Usage()))
 
     def emit(self, event: SessionEvent) -> int:
         """Record an event and tell the watchers."""

@@ -69,6 +69,7 @@ class Usage(WireModel):
 
 StopReason = Literal[
     "end_turn",
+    "interrupted",
     "max_tokens",
     "stop_sequence",
     "tool_use",
