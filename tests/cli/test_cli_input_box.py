@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from claude_cli._input import CommandInfo, InputBox, PromptCompleter
-from claude_cli._input._box import open_history
+from claude_cli._input._history import open_history
 
 from cli._harness import (
     ALT_ENTER,
@@ -176,3 +176,19 @@ async def test_other_keys_reach_the_actions() -> None:
         await settle(lambda: "interrupt" in actions.calls)
         pipe.send_text("\x04")  # Ctrl+D on an empty prompt
         await settle(lambda: "exit" in actions.calls)
+
+
+async def test_a_line_holding_a_key_never_reaches_the_history_file(tmp_path: Path) -> None:
+    path = tmp_path / "hist" / "project.txt"
+    actions = RecordingActions()
+    key = "sk-ant-api03-" + "x" * 24
+    box = _box(actions, history=open_history(path))
+    async with running_app(box.container, box.window, box.key_bindings) as (_, pipe):
+        for line in ("/login " + key, f"use {key} for this", "plain prompt"):
+            pipe.send_text(line + ENTER)
+        await settle(lambda: len(actions.submitted) == 3)
+        pipe.send_text(UP)
+        await settle(lambda: box.text == "plain prompt")
+    stored = path.read_text()
+    assert "plain prompt" in stored
+    assert "sk-ant-" not in stored and "/login" not in stored

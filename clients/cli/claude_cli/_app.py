@@ -177,7 +177,7 @@ class InteractiveApp:
         from claude_cli._background import BackgroundTasks
         from claude_cli._commands import CLIENT_COMMANDS, CommandRunner, merge_commands
         from claude_cli._input import InputBox, PromptCompleter
-        from claude_cli._input._box import open_history
+        from claude_cli._input._history import open_history
         from claude_cli._screen import Screen
 
         out = self.out = Output(self.sessions, AnsiRenderer(self._color()))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Protocol
 
 from prompt_toolkit.application.current import get_app
@@ -11,7 +10,7 @@ from prompt_toolkit.buffer import Buffer
 from prompt_toolkit.completion import Completer
 from prompt_toolkit.document import Document
 from prompt_toolkit.enums import EditingMode
-from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+from prompt_toolkit.history import History, InMemoryHistory
 from prompt_toolkit.layout import (
     Container,
     Dimension,
@@ -68,18 +67,6 @@ class _Placeholder(Processor):
         if ti.document.text or ti.lineno != 0:
             return Transformation(ti.fragments)
         return Transformation([*ti.fragments, ("class:placeholder", self.text())])
-
-
-def open_history(path: Path | None) -> History:
-    """The project's prompt history file (in memory when there is no path or it is unusable)."""
-    if path is None:
-        return InMemoryHistory()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path.touch(exist_ok=True)
-    except OSError:
-        return InMemoryHistory()
-    return FileHistory(str(path))
 
 
 def _rule(left: str, right: str) -> VSplit:
