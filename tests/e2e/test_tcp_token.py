@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import stat
 from pathlib import Path
 
 import pytest
 from claude_cli._rpc import RpcError
-from support.daemon import daemon_env, initialize, socket_daemon
+from support.daemon import daemon_env, frame, initialize, read_raw_frame, socket_daemon
 
 
 async def test_tcp_requires_the_token(home: Path) -> None:
@@ -37,3 +39,26 @@ async def test_tcp_requires_the_token(home: Path) -> None:
         for client in (anonymous, wrong, good):
             await client.close()
     assert not (home / "tcp-token").exists()  # removed when the daemon stops
+
+
+async def test_before_the_token_a_tcp_client_may_send_only_small_frames(home: Path) -> None:
+    async with socket_daemon(daemon_env(home), "tcp:0") as d:
+        token = (home / "tcp-token").read_text().strip()
+        big = {"cwd": "/", "query": "x" * 200_000}
+        reader, writer = await d.open_raw()
+        request = {"jsonrpc": "2.0", "id": 1, "method": "files/search", "params": big}
+        writer.write(frame(json.dumps(request).encode()))
+        await writer.drain()
+        # Refused unread: a parse error for the frame (its id was never read).
+        reply = json.loads(await asyncio.wait_for(read_raw_frame(reader), 10))
+        assert reply["id"] is None and reply["error"]["code"] == -32700
+        assert "exceeds the 65536 limit" in reply["error"]["message"]
+        writer.close()
+
+        good, _ = await d.connect(init=False)
+        await initialize(good, token=token)
+        with pytest.raises(RpcError) as after:
+            await good.request("files/search", big)
+        # Read and answered once authenticated (this query is over the search cap).
+        assert "at most 1024 are searched" in after.value.message
+        await good.close()

@@ -24,7 +24,7 @@ from claude_server.engine import LiveSession
 from claude_server.model import SessionEvent
 from claude_server.rpc._core import RpcCore
 from claude_server.rpc._dispatch import register
-from claude_server.rpc._framing import FrameError, FrameReader
+from claude_server.rpc._framing import MAX_BODY_BYTES, FrameError, FrameReader
 from claude_server.rpc._lifecycle import Lifecycle
 from claude_server.rpc._protocol import PARSE_ERROR, DaemonProtocol
 from claude_server.rpc.handlers import all_handlers
@@ -86,6 +86,10 @@ class _Server(LanguageServer):
     def report_server_error(self, error: Exception, source: Any) -> None:
         # pygls would show a window/showMessage for every notification error; we only log.
         log.warning("error handling a notification: %s", error)
+
+
+PRE_AUTH_MAX_BODY = 64 * 1024
+"""The largest frame a TCP client may send before ``initialize`` with the token succeeded."""
 
 
 class Connection:
@@ -192,8 +196,12 @@ class Connection:
         self.lifecycle.request_close(exit_code)
 
     async def _read_loop(self, reader: asyncio.StreamReader) -> None:
-        frames = FrameReader(reader)
+        # Until a TCP client has shown the token, it may not make the daemon buffer much.
+        guarded = self.transport == "tcp"
+        frames = FrameReader(reader, max_body=PRE_AUTH_MAX_BODY if guarded else MAX_BODY_BYTES)
         while True:
+            if guarded and self.lifecycle.initialized:
+                frames.max_body, guarded = MAX_BODY_BYTES, False
             try:
                 body = await frames.read()
             except FrameError as exc:
