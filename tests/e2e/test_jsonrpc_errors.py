@@ -39,6 +39,18 @@ CASES: list[tuple[str, bytes, int, Any]] = [
     ("empty batch", b"[]", -32600, None),
     ("batch", b'[{"jsonrpc": "2.0", "id": 8, "method": "daemon/status"}]', -32600, None),
     ("unknown method", b'{"jsonrpc": "2.0", "id": 9, "method": "foobar"}', -32601, 9),
+    (
+        "a request to a notification",
+        b'{"jsonrpc": "2.0", "id": 14, "method": "initialized", "params": {}}',
+        -32600,
+        14,
+    ),
+    (
+        "a request to session/cancel",
+        b'{"jsonrpc": "2.0", "id": 15, "method": "session/cancel", "params": {"sessionId": "x"}}',
+        -32600,
+        15,
+    ),
     ("missing params", b'{"jsonrpc": "2.0", "id": 10, "method": "session/new"}', -32602, 10),
     (
         "wrong param type",

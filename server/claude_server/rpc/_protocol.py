@@ -34,6 +34,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.protocol.json_rpc import MsgId
 
 from claude_server.errors import RPC_NOT_INITIALIZED
+from claude_server.protocol import METHODS
 from claude_server.rpc._lifecycle import Lifecycle
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,8 @@ INVALID_REQUEST = -32600
 
 MAX_JSON_DEPTH = 64
 """Deeper messages are refused: no method needs more, and deep nesting exhausts the stack."""
+
+_NOTIFICATIONS = frozenset(name for name, spec in METHODS.items() if spec.kind == "notification")
 
 # Messages a client may send before initialize has succeeded.
 _BEFORE_INIT = frozenset({"initialize", "exit", "$/cancelRequest"})
@@ -174,6 +177,10 @@ class DaemonProtocol(LanguageServerProtocol):
         return None
 
     def _admit(self, method: str, msg_id: MsgId | None) -> bool:
+        if msg_id is not None and method in _NOTIFICATIONS:
+            # A notification never gets a reply, so a request to one would wait forever.
+            self.send_error(msg_id, INVALID_REQUEST, f"Invalid Request: {method} is a notification")
+            return False
         if not self.lifecycle.initialized and method not in _BEFORE_INIT:
             if msg_id is not None:
                 self.send_error(
