@@ -13,6 +13,7 @@ these at one boundary per package, so callers never catch a library's exception 
     │   ├── ApiError               api_error (HTTP status from the model API, never retried)
     │   ├── RateLimitedError       rate_limited (retryable)
     │   ├── OverloadedError        overloaded (retryable)
+    │   ├── ServerError            server_error (retryable)
     │   ├── ApiConnectionError     api_connection (retryable)
     │   └── StreamError            stream_broken (retryable)
     ├── SessionError
@@ -121,9 +122,16 @@ class RateLimitedError(ApiError):
 
 
 class OverloadedError(ApiError):
-    """HTTP 529/5xx or an ``overloaded_error`` event: the API is busy, try again later."""
+    """HTTP 529 or an ``overloaded_error`` event: the API is busy, try again later."""
 
     code = "overloaded"
+    retryable = True
+
+
+class ServerError(ApiError):
+    """HTTP 500 and other 5xx, or an ``api_error`` event: the API failed; trying again may work."""
+
+    code = "server_error"
     retryable = True
 
 

@@ -15,6 +15,7 @@ from claude_server.errors import (
     OverloadedError,
     ProviderError,
     RateLimitedError,
+    ServerError,
     StreamError,
 )
 from claude_server.model import (
@@ -308,7 +309,7 @@ def test_message_started_reports_input_usage() -> None:
     [
         ("overloaded_error", OverloadedError, True),
         ("rate_limit_error", RateLimitedError, True),
-        ("api_error", OverloadedError, True),
+        ("api_error", ServerError, True),
         ("invalid_request_error", ApiError, False),
         ("something_new", ApiError, False),
     ],

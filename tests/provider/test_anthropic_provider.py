@@ -24,6 +24,7 @@ from claude_server.errors import (
     ConfigError,
     OverloadedError,
     RateLimitedError,
+    ServerError,
     StreamError,
 )
 from claude_server.model import (
@@ -411,7 +412,7 @@ async def test_max_attempts_one_never_retries(
 ) -> None:
     server.queue(Reply.error(503, "api_error", "unavailable"), Reply(body=BASIC.body))
     events, error = await collect(make_provider(max_attempts=1))
-    assert isinstance(error, OverloadedError)
+    assert isinstance(error, ServerError) and error.code == "server_error"
     assert events == []
     assert len(server.requests) == 1
 

@@ -40,6 +40,7 @@ DAEMON_ERRORS: tuple[ErrorCode, ...] = (
     ErrorCode(-32020, "api_error", "The model API answered with an error status."),
     ErrorCode(-32020, "rate_limited", "The model API rate-limited us (retryable)."),
     ErrorCode(-32020, "overloaded", "The model API is overloaded (retryable)."),
+    ErrorCode(-32020, "server_error", "The model API failed with a server error (retryable)."),
     ErrorCode(-32020, "api_connection", "The model API could not be reached (retryable)."),
     ErrorCode(-32020, "stream_broken", "The response stream broke off (retryable)."),
     ErrorCode(-32030, "session_error", "A session request cannot be carried out."),

@@ -22,6 +22,7 @@ from claude_server.errors import (
     OverloadedError,
     ProviderError,
     RateLimitedError,
+    ServerError,
     StreamError,
 )
 
@@ -134,7 +135,7 @@ def error_from_response(
         message = _compose(
             "The Anthropic API failed with a server error", label, api_message, request_id
         )
-        return OverloadedError(message, **common)
+        return ServerError(message, **common)
     if status == 403:
         lead = "The Anthropic API denied the request"
     elif status == 404:
@@ -177,7 +178,7 @@ def error_from_event(
         message = _compose(
             "The Anthropic API failed while answering", label, api_message, request_id
         )
-        return OverloadedError(message, **common)
+        return ServerError(message, **common)
     message = _compose(
         "The Anthropic API reported an error mid-response", label, api_message, request_id
     )
