@@ -142,6 +142,7 @@ class RpcClient:
             pass
         finally:
             self._closed = True
+            self._writer.close()  # the daemon is gone; release the socket now, not at GC
             for future in self._pending.values():
                 if not future.done():
                     future.set_exception(ConnectionLost("the daemon closed the connection"))
