@@ -26,6 +26,7 @@ SMUGGLED = [
     "env --split-string='rm x'",
     "env -S 'rm x'",
     "shopt -s expand_aliases\nalias ls=rm\nls x",
+    "alias ls=rm",
     "busybox rm x",
     "$(echo rm) x",  # a computed program name
 ]
@@ -39,6 +40,7 @@ ORDINARY = [
     "source ./env.sh",
     "echo hi | grep h",
     "cat <<EOF\nhi\nEOF",
+    "shopt -s globstar",  # only expand_aliases changes what runs
 ]
 
 

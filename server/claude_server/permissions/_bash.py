@@ -666,7 +666,7 @@ def _unverifiable(base: str | None, values: list[str | None], kind: str, text: s
         v is not None and (v.startswith(("-S", "--split-string")) or v in ("-S",)) for v in args
     ):
         return "env --split-string runs a command line built at run time"
-    if base in ("alias", "shopt") or (base == "set" and "expand_aliases" in text):
+    if base == "alias" or (base in ("shopt", "set") and "expand_aliases" in text):
         return "aliases change what later commands run"
     if base == "find":
         started = [args[k + 1] for k, v in enumerate(args[:-1]) if v in _FIND_EXEC]
