@@ -30,6 +30,12 @@ async def test_tcp_requires_the_token(home: Path) -> None:
         wrong, _ = await d.connect(init=False)
         with pytest.raises(RpcError):
             await initialize(wrong, token="not-the-token")
+        typed, _ = await d.connect(init=False)
+        with pytest.raises(RpcError) as not_text:
+            await initialize(typed, token=12345)  # type: ignore[arg-type]
+        # A token that is not a string is bad params, not an internal error.
+        assert not_text.value.code == -32602 and "token" in not_text.value.message
+        await typed.close()
 
         good, _ = await d.connect(init=False)
         await initialize(good, token=token)

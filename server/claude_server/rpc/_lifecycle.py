@@ -7,10 +7,13 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import ValidationError
 from pygls.exceptions import JsonRpcException
 
 from claude_server import protocol as p
 from claude_server.errors import RPC_UNAUTHORIZED
+
+INVALID_PARAMS = -32602
 
 
 class Lifecycle:
@@ -29,7 +32,16 @@ class Lifecycle:
 
     def begin_initialize(self, raw_params: dict[str, Any]) -> None:
         """Read the client's initialize params; refuse a TCP client without the token."""
-        params = p.read_initialize(raw_params)
+        try:
+            params = p.read_initialize(raw_params)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(part) for part in first["loc"]) or "params"
+            raise JsonRpcException(
+                code=INVALID_PARAMS,
+                message=f"Invalid params for initialize: {where}: {first['msg']}",
+                data={"code": "protocol_violation", "retryable": False},
+            ) from None
         if self._needs_token:
             options = params.initialization_options
             if not self._token_matches(options.token if options else None):
