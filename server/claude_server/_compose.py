@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from claude_server.auth import CredentialResolver
-from claude_server.config import env_settings, load_settings
+from claude_server.config import TrustStore, claude_json_path, env_settings, load_settings
 from claude_server.engine import EngineDeps, EngineLimits, SessionManager
 from claude_server.provider import resolve_model
 from claude_server.rpc import RpcCore
@@ -39,7 +39,12 @@ def build_application(data_dir: Path, env: Mapping[str, str] | None = None) -> A
         env, api_key_helper=user_settings.api_key_helper, home=user_home
     )
     hub = ClientHub()
-    projects = ProjectRegistry(user_home, env)
+    trust = TrustStore(
+        data_dir / TrustStore.FILE_NAME,
+        home=user_home,
+        claude_json=claude_json_path(env, user_home),
+    )
+    projects = ProjectRegistry(user_home, env, trust)
     providers = ProviderPool(credentials, env)
     deps = EngineDeps(
         providers=providers,

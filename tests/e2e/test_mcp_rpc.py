@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from fake_anthropic import FakeAnthropic, ToolUse, Turn
-from support.daemon import daemon_env, stdio_daemon
+from support.daemon import daemon_env, stdio_daemon, trust_folder
 
 DEMO_SERVER = Path(__file__).resolve().parent.parent / "mcp" / "demo_server.py"
 
@@ -28,6 +28,10 @@ async def test_mcp_tools_reach_the_model(home: Path, fake: FakeAnthropic, tmp_pa
     (project / ".claude" / "settings.json").write_text(
         json.dumps({"permissions": {"allow": ["mcp__demo"]}})
     )
+    (project / ".claude" / "settings.local.json").write_text(
+        json.dumps({"enabledMcpjsonServers": ["demo", "broken"]})
+    )
+    trust_folder(home, project)
     fake.add_turns(
         Turn(blocks=[ToolUse(name="mcp__demo__add", input={"a": 2, "b": 40}, id="tu_add")]),
         Turn.text("42"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from fake_anthropic import FakeAnthropic, Turn
-from support.daemon import daemon_env, stdio_daemon
+from support.daemon import daemon_env, stdio_daemon, trust_folder
 from support.system import require_program
 
 
@@ -30,6 +30,7 @@ async def test_sandboxed_bash(home: Path, fake: FakeAnthropic, tmp_path: Path) -
         Turn.tool_use("Bash", {"command": f"pwd; echo outside > {outside}"}),
         Turn.text("done"),
     )
+    trust_folder(home, project)
     async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
         sid = (await d.client.request("session/new", {"cwd": str(project)}))["sessionId"]
         await d.client.request(

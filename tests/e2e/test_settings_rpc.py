@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from fake_anthropic import FakeAnthropic, Turn
-from support.daemon import daemon_env, stdio_daemon
+from support.daemon import daemon_env, stdio_daemon, trust_folder
 
 
 async def test_project_model_and_user_key_helper(
@@ -61,6 +61,7 @@ async def test_settings_edits_apply_without_restart(
         Turn(blocks=[ToolUse(name="Bash", input={"command": "touch two.txt"})]),
         Turn.text("could not make two"),
     )
+    trust_folder(home, project)
     async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
         sid = (await d.client.request("session/new", {"cwd": str(project)}))["sessionId"]
         prompt = {"sessionId": sid, "prompt": [{"type": "text", "text": "make a file"}]}
@@ -85,6 +86,7 @@ async def test_settings_env_reaches_bash(home: Path, fake: FakeAnthropic, tmp_pa
     fake.add_turns(
         Turn(blocks=[ToolUse(name="Bash", input={"command": "echo $GREETING"})]), Turn.text("ok")
     )
+    trust_folder(home, project)
     async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
         sid = (await d.client.request("session/new", {"cwd": str(project)}))["sessionId"]
         await d.client.request(

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from claude_cli._rpc import RpcError
 from fake_anthropic import FakeAnthropic, Turn
-from support.daemon import daemon_env, stdio_daemon
+from support.daemon import daemon_env, stdio_daemon, trust_folder
 
 
 def _git_project(tmp_path: Path) -> Path:
@@ -34,6 +34,7 @@ def _git_project(tmp_path: Path) -> Path:
 async def test_commands(home: Path, fake: FakeAnthropic, tmp_path: Path) -> None:
     project = _git_project(tmp_path)
     fake.add_turns(Turn.text("review: x changed"), Turn.text("committed"), Turn.text("planned"))
+    trust_folder(home, project)
     async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
         sid = (await d.client.request("session/new", {"cwd": str(project)}))["sessionId"]
 

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 from fake_anthropic import FakeAnthropic, ToolUse, Turn
-from support.daemon import daemon_env, stdio_daemon
+from support.daemon import daemon_env, stdio_daemon, trust_folder
 
 
 async def test_six_turn_task(home: Path, fake: FakeAnthropic, tmp_path: Path) -> None:
@@ -30,6 +30,7 @@ async def test_six_turn_task(home: Path, fake: FakeAnthropic, tmp_path: Path) ->
         ),
         Turn.text("Fixed the typo; greet() now returns 'hello'."),
     )
+    trust_folder(home, project)
     async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
         sid = (await d.client.request("session/new", {"cwd": str(project), "mode": "acceptEdits"}))[
             "sessionId"

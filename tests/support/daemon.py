@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from claude_cli._rpc import RpcClient
+from claude_server.config import TrustStore
 
 SERVER_CMD = [sys.executable, "-m", "claude_server"]
 
@@ -30,6 +31,11 @@ def daemon_env(
     if api_key is not None:
         env["ANTHROPIC_API_KEY"] = api_key
     return env
+
+
+def trust_folder(home: Path, project: Path) -> None:
+    """Trust ``project`` as ``claude-py trust`` would, for daemons whose data dir is ``home``."""
+    TrustStore(home / TrustStore.FILE_NAME, home=Path.home()).trust(project)
 
 
 @dataclass

@@ -24,7 +24,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Environment: ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, MODEL, CLAUDE_PY_HOME, "
         "NO_COLOR. In the session, /help lists keys and commands. "
         "`claude-py permissions check TOOL 'JSON_INPUT' [--cwd DIR]` explains how your "
-        "permission rules decide a tool call.",
+        "permission rules decide a tool call; `claude-py trust [DIR] [--enable-mcp]` trusts a "
+        "folder so its own settings, hooks and MCP servers apply.",
     )
     parser.add_argument(
         "prompt",
@@ -86,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         from claude_cli._permissions_check import main as permissions_main
 
         return permissions_main(argv[1:])
+    if argv[:1] == ["trust"]:
+        from claude_cli._trust_command import main as trust_main
+
+        return trust_main(argv[1:])
     args = _parser().parse_args(argv)
     interactive_terminal = sys.stdout.isatty() and sys.stdin.isatty()
     if args.print_mode or not interactive_terminal:

@@ -141,6 +141,8 @@ class InteractiveApp:
         except (DaemonStartError, OSError) as exc:
             _error(f"could not reach the daemon: {exc}")
             return 1
+        await preload
+        await self._settle_trust()
         try:
             resumed = await open_session(
                 self.link,
@@ -156,7 +158,6 @@ class InteractiveApp:
             await self.link.close()
             return 1
         auth = await auth_source(self.link)
-        await preload
         self._build(auth, resumed)
         assert self.screen is not None
         ticker = asyncio.ensure_future(self._tick())
@@ -223,6 +224,15 @@ class InteractiveApp:
             background = self.bg_tasks.running() if self.bg_tasks is not None else []
             if (self.view.busy or background) and self.out is not None:
                 self.out.refresh()
+
+    async def _settle_trust(self) -> None:
+        from claude_cli._pickers import run_picker
+        from claude_cli._trust_dialog import settle_trust
+
+        async def show(picker: Picker) -> PickResult:
+            return await run_picker(picker, self._pt_input, self._pt_output)
+
+        await settle_trust(self.link, self.cwd, AnsiRenderer(self._color()), show)
 
     async def _pick_session(self, found: list[SessionInfo]) -> str | None:
         from rich.text import Text

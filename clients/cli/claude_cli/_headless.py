@@ -53,6 +53,10 @@ async def run_print(prompt: str, model: str | None, mode: str | None = None) -> 
             params["mode"] = mode
         created = await daemon.client.request("session/new", params)
         printer.session_id = created["sessionId"]
+        workspace = created.get("workspace") or {}
+        if workspace.get("notice"):
+            # As Claude Code does for a never-trusted folder: one line on stderr, then on.
+            sys.stderr.write(f"claude-py: {workspace['notice']}\n")
         await daemon.client.request(
             "session/prompt",
             {"sessionId": printer.session_id, "prompt": [{"type": "text", "text": prompt}]},

@@ -2,7 +2,7 @@
 
 The daemon decides (``permissions/explain``), so the answer is exactly what a session of that
 project would get: every tool its sessions offer is known, ``Task`` and MCP tools included. A
-running daemon is asked; without one, a private daemon answers and stops.
+running daemon is asked; without one, a private daemon answers and stops (``_oneshot``).
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from claude_cli._connect import DaemonLink, DaemonStartError
-from claude_cli._daemon import StdioDaemon
-from claude_cli._paths import socket_path
+from claude_cli._connect import DaemonStartError
+from claude_cli._oneshot import ask_daemon, fail
 from claude_cli._rpc import ConnectionLost, RpcError
 from claude_cli._wire import PERMISSION_MODES
 
@@ -36,54 +35,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fail(message: str) -> int:
-    print(f"claude-py: error: {' '.join(message.split())}", file=sys.stderr)
-    return 2
-
-
-async def _ask(params: dict[str, Any]) -> Any:
-    def ignore(_method: str, _params: Any) -> None:
-        return None
-
-    async def refuse(_method: str, _params: Any) -> Any:
-        raise RpcError(-32601, "this client answers no requests")
-
-    link = DaemonLink(socket_path(), ignore, refuse)
-    try:
-        await link.connect(spawn=False)
-    except (DaemonStartError, OSError, ConnectionLost):
-        daemon = await StdioDaemon.start(ignore)
-        try:
-            return await daemon.client.request("permissions/explain", params)
-        finally:
-            await daemon.stop()
-    try:
-        return await link.request("permissions/explain", params)
-    finally:
-        await link.close()
-
-
 def main(argv: Sequence[str]) -> int:
     """Run the subcommand; 0 with the decision on stdout, 2 with one line on stderr."""
     args = _parser().parse_args(list(argv))
     try:
         tool_input = json.loads(args.input)
     except json.JSONDecodeError as exc:
-        return _fail(f"the tool input is not valid JSON: {exc.msg} (column {exc.colno})")
+        return fail(f"the tool input is not valid JSON: {exc.msg} (column {exc.colno})")
     if not isinstance(tool_input, dict):
-        return _fail("the tool input must be a JSON object")
+        return fail("the tool input must be a JSON object")
     cwd = os.path.abspath(args.cwd or os.getcwd())
     if not os.path.isdir(cwd):
-        return _fail(f"{cwd} is not a directory")
+        return fail(f"{cwd} is not a directory")
     params: dict[str, Any] = {"cwd": cwd, "tool": args.tool, "input": tool_input}
     if args.mode:
         params["mode"] = args.mode
     try:
-        result = asyncio.run(_ask(params))
+        result = asyncio.run(ask_daemon("permissions/explain", params))
     except RpcError as exc:
-        return _fail(exc.message)
+        return fail(exc.message)
     except (OSError, ConnectionLost, DaemonStartError) as exc:
-        return _fail(f"could not reach the daemon: {exc}")
+        return fail(f"could not reach the daemon: {exc}")
     for problem in result.get("problems", []):
         print(f"warning: {problem}", file=sys.stderr)
     print(f"decision: {result['decision']}")

@@ -69,6 +69,8 @@ METHODS: tuple[str, ...] = (
     "session/setModel",
     "session/update",
     "shutdown",
+    "workspace/status",
+    "workspace/trust",
 )
 
 
@@ -575,6 +577,7 @@ class SessionLoadResult(TypedDict):
     sessionId: str
     title: str
     warnings: NotRequired[list[str]]
+    workspace: NotRequired[WorkspaceInfo | None]
 
 
 class SessionNewParams(TypedDict):
@@ -591,6 +594,7 @@ class SessionNewResult(TypedDict):
     mode: str
     model: str
     sessionId: str
+    workspace: NotRequired[WorkspaceInfo | None]
 
 
 class SessionPromptParams(TypedDict):
@@ -763,3 +767,27 @@ class WorkspaceClientCapabilities(TypedDict):
     """LSP's ``capabilities.workspace``, the part the daemon reads."""
 
     applyEdit: NotRequired[bool]
+
+
+class WorkspaceInfo(TypedDict):
+    """A project folder's trust state."""
+
+    directory: str
+    ignored: NotRequired[list[str]]
+    notice: NotRequired[str | None]
+    pendingMcpServers: NotRequired[list[str]]
+    trusted: bool
+
+
+class WorkspaceStatusParams(TypedDict):
+    """Params of ``workspace/status``."""
+
+    cwd: str
+
+
+class WorkspaceTrustParams(TypedDict):
+    """Params of ``workspace/trust``."""
+
+    cwd: str
+    enableMcpServers: NotRequired[bool]
+    revoke: NotRequired[bool]

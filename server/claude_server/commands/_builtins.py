@@ -85,6 +85,12 @@ BUILTIN_COMMANDS: tuple[BuiltinCommand, ...] = (
     BuiltinCommand("files", "List the pinned files"),
     BuiltinCommand("config", "Show the settings in effect and where they come from"),
     BuiltinCommand("permissions", "Show the permission rules in effect"),
+    BuiltinCommand(
+        "trust",
+        "Trust this folder: its settings, hooks and skills apply (mcp: enable its MCP servers too)",
+        argument_hint="[mcp]",
+        arguments="optional",
+    ),
     BuiltinCommand("usage", "Show plan usage and limits (subscription logins)"),
     BuiltinCommand("doctor", "Check the installation, credentials and connectivity"),
     BuiltinCommand("vim", "Toggle vi key bindings in the input", runs_in="client"),

@@ -44,6 +44,7 @@ from claude_server.config._paths import (
     MANAGED_MEMORY_PATH,
     MANAGED_SETTINGS_PATH,
     claude_config_dir,
+    claude_json_path,
     data_dir,
     default_socket_path,
     ensure_private_dir,
@@ -67,8 +68,9 @@ from claude_server.config._settings import (
     Settings,
     StatusLine,
 )
+from claude_server.config._trust import TrustStore, strip_untrusted
 from claude_server.config._watch import SettingsWatcher
-from claude_server.config._write import add_permission_rule
+from claude_server.config._write import add_permission_rule, atomic_write, enable_mcp_servers
 
 __all__ = [
     "APP_NAME",
@@ -103,11 +105,15 @@ __all__ = [
     "SettingsWatcher",
     "SourcedRule",
     "StatusLine",
+    "TrustStore",
     "add_permission_rule",
+    "atomic_write",
     "claude_config_dir",
+    "claude_json_path",
     "collect_memory",
     "data_dir",
     "default_socket_path",
+    "enable_mcp_servers",
     "ensure_private_dir",
     "env_settings",
     "load_settings",
@@ -119,6 +125,7 @@ __all__ = [
     "project_settings_path",
     "render_memory",
     "runtime_dir",
+    "strip_untrusted",
     "token_path",
     "user_home",
     "user_settings_path",

@@ -39,6 +39,7 @@ from claude_server.config._paths import (
     user_home,
 )
 from claude_server.config._settings import HookMatcher, Settings
+from claude_server.config._trust import strip_untrusted
 from claude_server.model import Behavior
 
 SettingsScope = Literal["user", "project", "local", "flag", "managed"]
@@ -124,6 +125,10 @@ class LoadedSettings:
     """Every file whose change means the settings must be read again (existing or not)."""
     valid_raw: Mapping[Path, dict[str, Any]] = field(default_factory=dict)
     """The valid part of each file as JSON, kept to survive a later half-written save."""
+    trusted: bool = True
+    """Whether the project folder is trusted (its own settings apply in full)."""
+    ignored: tuple[str, ...] = ()
+    """What an untrusted folder's settings said and was not applied, one line per file."""
 
     def rules_for(self, behavior: Behavior) -> tuple[SourcedRule, ...]:
         """The rules of one list (``allow``, ``ask`` or ``deny``)."""
@@ -150,13 +155,16 @@ def load_settings(
     flag_settings: Mapping[str, Any] | Path | None = None,
     managed_path: Path | None = None,
     previous: LoadedSettings | None = None,
+    trusted: bool = True,
 ) -> LoadedSettings:
     """Read every settings source for the project at ``cwd`` and merge them.
 
     ``flag_settings`` is what command-line flags say (a mapping shaped like a settings file, or
     the path of a file given with ``--settings``). ``managed_path`` replaces
     ``/etc/claude-code/managed-settings.json`` (tests). ``previous`` is the last load: a file that
-    has become invalid JSON since keeps its last valid content.
+    has become invalid JSON since keeps its last valid content. When the folder is not
+    ``trusted``, its project and local files lose what could run a program or widen what runs
+    unasked (see ``strip_untrusted``); :attr:`LoadedSettings.ignored` says what.
     """
     env = os.environ if env is None else env
     home = home if home is not None else user_home(env)
@@ -180,6 +188,7 @@ def load_settings(
     problems: list[SettingsProblem] = []
     found: list[tuple[SettingsSource, dict[str, Any], Settings]] = []
     valid_raw: dict[Path, dict[str, Any]] = {}
+    ignored: list[str] = []
     fallback = previous.valid_raw if previous is not None else {}
     for source in candidates:
         if source.path is None:
@@ -188,6 +197,10 @@ def load_settings(
             raw = _read_json_object(source.path, problems, fallback.get(source.path))
         if raw is None:
             continue
+        if not trusted and source.scope in ("project", "local"):
+            raw, dropped = strip_untrusted(raw)
+            if dropped:
+                ignored.append(f"{source.label}: {', '.join(dropped)}")
         settings, cleaned = validate_settings(raw, source.label, problems)
         found.append((source, cleaned, settings))
         if source.path is not None:
@@ -239,6 +252,8 @@ def load_settings(
         problems=tuple(problems),
         watched_paths=tuple(s.path for s in candidates if s.path is not None),
         valid_raw=valid_raw,
+        trusted=trusted,
+        ignored=tuple(ignored),
     )
 
 

@@ -99,3 +99,11 @@ def project_settings_path(project_dir: Path) -> Path:
 def local_settings_path(project_dir: Path) -> Path:
     """The personal project settings, ``.claude/settings.local.json`` (not checked in)."""
     return project_dir / ".claude" / "settings.local.json"
+
+
+def claude_json_path(env: Mapping[str, str] | None = None, home: Path | None = None) -> Path:
+    """Claude Code's state file, ``~/.claude.json`` (under ``$CLAUDE_CONFIG_DIR`` when set)."""
+    env = os.environ if env is None else env
+    if configured := env.get("CLAUDE_CONFIG_DIR", "").strip():
+        return Path(configured).expanduser() / ".claude.json"
+    return (home if home is not None else user_home(env)) / ".claude.json"

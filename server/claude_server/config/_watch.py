@@ -30,14 +30,21 @@ class SettingsWatcher:
         env: Mapping[str, str] | None = None,
         flag_settings: Mapping[str, Any] | Path | None = None,
         managed_path: Path | None = None,
+        trusted: bool = True,
     ) -> None:
         self._cwd = cwd
+        self._trusted = trusted
         self._home = home
         self._env = env
         self._flags = flag_settings
         self._managed = managed_path
         self._current = load_settings(
-            cwd, home=home, env=env, flag_settings=flag_settings, managed_path=managed_path
+            cwd,
+            home=home,
+            env=env,
+            flag_settings=flag_settings,
+            managed_path=managed_path,
+            trusted=trusted,
         )
         self._stamp = self._signature()
 
@@ -59,8 +66,25 @@ class SettingsWatcher:
             flag_settings=self._flags,
             managed_path=self._managed,
             previous=self._current,
+            trusted=self._trusted,
         )
         return True
+
+    def set_trusted(self, trusted: bool) -> None:
+        """Read the settings again as a trusted (or untrusted) folder's."""
+        if trusted == self._trusted:
+            return
+        self._trusted = trusted
+        # Not ``previous``: its kept versions were cut down for the other trust state.
+        self._current = load_settings(
+            self._cwd,
+            home=self._home,
+            env=self._env,
+            flag_settings=self._flags,
+            managed_path=self._managed,
+            trusted=trusted,
+        )
+        self._stamp = self._signature()
 
     async def watch(self, interval: float = 1.0) -> AsyncIterator[LoadedSettings]:
         """Yield the new settings each time a source file changes (polls every ``interval`` s)."""

@@ -24,6 +24,8 @@ from claude_server.mcp._config import (
     load_mcp_config,
     load_mcp_files,
     parse_mcp_json,
+    project_config_paths,
+    user_config_paths,
 )
 from claude_server.mcp._manager import McpServers, McpServerStatus, ServerState
 from claude_server.mcp._tools import (
@@ -66,5 +68,7 @@ __all__ = [
     "make_mcp_tool",
     "mcp_tool_name",
     "parse_mcp_json",
+    "project_config_paths",
     "to_tool_result",
+    "user_config_paths",
 ]

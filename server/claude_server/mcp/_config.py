@@ -64,12 +64,19 @@ class McpConfig:
 
 def config_paths(project_dir: Path, home: Path | None = None) -> list[Path]:
     """The files read, lowest precedence first: user, then ``.claude/mcp.json``, ``.mcp.json``."""
+    return [*user_config_paths(home), *project_config_paths(project_dir)]
+
+
+def user_config_paths(home: Path | None = None) -> list[Path]:
+    """The user's own server files (they run without asking)."""
     home = home if home is not None else Path.home()
-    return [
-        home / ".claude" / "mcp.json",
-        project_dir / ".claude" / "mcp.json",
-        project_dir / ".mcp.json",
-    ]
+    return [home / ".claude" / "mcp.json"]
+
+
+def project_config_paths(project_dir: Path) -> list[Path]:
+    """The project's server files, lowest precedence first (they run only once the folder is
+    trusted and each server enabled)."""
+    return [project_dir / ".claude" / "mcp.json", project_dir / ".mcp.json"]
 
 
 def load_mcp_config(

@@ -5,8 +5,9 @@ Modes:
 - ``default``: read-only tools run inside the project and the added directories; everything else
   asks;
 - ``acceptEdits``: file edits inside the project run too (not in ``.git``, ``.claude``,
-  ``.vscode``, ``.idea``, ``.husky``: a model that may edit its own settings could grant itself
-  anything);
+  ``.vscode``, ``.idea``, ``.husky``, nor ``.mcp.json``, ``CLAUDE.md`` and the shell and git
+  configuration files: a model that may edit its own settings could grant itself anything; an
+  allow rule covers those only when it names them);
 - ``plan``: read-only tools only; anything else is denied with a reason telling the model so;
 - ``bypassPermissions``: everything runs, except what a deny rule refuses and what an ask rule
   asks about (a user who wrote an ask rule wants to be asked, whatever the mode; edits to the
@@ -63,6 +64,25 @@ from claude_server.permissions._tools import (
 
 PROTECTED_DIRS = frozenset({".git", ".claude", ".vscode", ".idea", ".husky"})
 """Folders whose files are never edited without asking, whatever the mode."""
+
+PROTECTED_FILES = frozenset(
+    {
+        ".mcp.json",
+        ".claude.json",
+        "CLAUDE.md",
+        "CLAUDE.local.md",
+        ".gitconfig",
+        ".gitmodules",
+        ".bashrc",
+        ".bash_profile",
+        ".zshrc",
+        ".zprofile",
+        ".profile",
+        ".ripgreprc",
+    }
+)
+"""Files that configure what runs (MCP servers, memory, shells, git): never edited without
+asking, even under an allow rule, unless the rule names them."""
 
 _NO_PATHS = frozenset({"Bash", "WebFetch", "WebSearch", "Task", "Skill", "TodoWrite"})
 _SEARCH_TOOLS = frozenset({"Glob", "Grep", "LS"})
@@ -248,7 +268,11 @@ class RuleChecker:
         for c in self._rules_for("ask"):
             if self._matches(c, tool, tool_input, targets, "ask"):
                 return _by_rule("ask", c, f"rule {c.rule.text} asks before {tool}")
+        # A broad allow rule does not cover files that configure what runs; one naming them does.
+        guarded = level is PermissionLevel.EDIT and any(_is_protected(t) for t in targets)
         for c in self._rules_for("allow"):
+            if guarded and not _names_protected(c.rule.text):
+                continue
             if self._matches(c, tool, tool_input, targets, "allow"):
                 return _by_rule("allow", c, f"{tool} is allowed by rule {c.rule.text}")
         return self._mode_default(tool, level, targets)
@@ -389,8 +413,10 @@ class RuleChecker:
                 return _by_mode(
                     "ask", f"the command could not be fully understood: {parsed.problems[0]}"
                 )
-        if self._mode != "bypassPermissions" and tool_allow is None:
-            reason = self._redirect_outside(parsed)
+        if self._mode != "bypassPermissions":
+            reason = self._redirect_protected(parsed)
+            if reason is None and tool_allow is None:
+                reason = self._redirect_outside(parsed)
             if reason is not None:
                 return _by_mode("ask", reason)
 
@@ -490,6 +516,15 @@ class RuleChecker:
                     return sc.text
         return None
 
+    def _redirect_protected(self, parsed: ParsedCommand) -> str | None:
+        for red in parsed.redirects:
+            target = red.target
+            if not red.writes or target is None or redirect_is_harmless(target):
+                continue
+            if _is_protected(path_forms(target, self._project, self._home)):
+                return f"the redirection `{red.text}` writes a protected file (.claude, .git...)"
+        return None
+
     def _redirect_outside(self, parsed: ParsedCommand) -> str | None:
         # After a cd, a relative target is relative to a folder we cannot know for sure.
         moves = any(
@@ -555,7 +590,17 @@ def _path_rule_applies(rule_tool: str, tool: str, behavior: Behavior) -> bool:
 
 
 def _is_protected(target: PathForms) -> bool:
-    return any(part in PROTECTED_DIRS for form in target.forms for part in form.split("/"))
+    return any(
+        part in PROTECTED_DIRS or os.path.basename(form) in PROTECTED_FILES
+        for form in target.forms
+        for part in form.split("/")
+    )
+
+
+def _names_protected(rule_text: str) -> bool:
+    # The rule's own text names a protected folder or file: the user meant it.
+    words = rule_text.replace("(", "/").replace(")", "/").split("/")
+    return any(w in PROTECTED_DIRS or w in PROTECTED_FILES for w in words)
 
 
 def _static_prefix(pattern: str) -> str:

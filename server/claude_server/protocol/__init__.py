@@ -114,6 +114,11 @@ from claude_server.protocol._updates import (
     UsageUpdate,
     UserMessageUpdate,
 )
+from claude_server.protocol._workspace import (
+    WorkspaceInfo,
+    WorkspaceStatusParams,
+    WorkspaceTrustParams,
+)
 
 __all__ = [
     "DAEMON_ERRORS",
@@ -220,6 +225,9 @@ __all__ = [
     "UserMessageUpdate",
     "WireModel",
     "WorkspaceClientCapabilities",
+    "WorkspaceInfo",
+    "WorkspaceStatusParams",
+    "WorkspaceTrustParams",
     "protocol_schema",
     "protocol_schema_json",
     "read_initialize",

@@ -47,6 +47,11 @@ from claude_server.protocol._tools import (
     SessionSetModeParams,
 )
 from claude_server.protocol._updates import SessionUpdateParams
+from claude_server.protocol._workspace import (
+    WorkspaceInfo,
+    WorkspaceStatusParams,
+    WorkspaceTrustParams,
+)
 
 Direction = Literal["client_to_daemon", "daemon_to_client"]
 Kind = Literal["request", "notification"]
@@ -216,6 +221,18 @@ METHODS: dict[str, MethodSpec] = {
             PermissionsExplainParams,
             PermissionsExplainResult,
             "How a project's permission rules decide one tool call, and which rule decided.",
+        ),
+        _request(
+            "workspace/status",
+            WorkspaceStatusParams,
+            WorkspaceInfo,
+            "Whether a project folder is trusted, and what of its configuration is ignored.",
+        ),
+        _request(
+            "workspace/trust",
+            WorkspaceTrustParams,
+            WorkspaceInfo,
+            "Trust a project folder (or stop trusting it); optionally enable its MCP servers.",
         ),
         _request(
             "session/setMode",

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from claude_server.protocol._base import WireModel
 from claude_server.protocol._tools import PermissionMode
+from claude_server.protocol._workspace import WorkspaceInfo
 
 SessionId = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -29,6 +30,8 @@ class SessionNewResult(WireModel):
     session_id: str
     model: str
     mode: str
+    workspace: WorkspaceInfo | None = None
+    """The project folder's trust state (its ``notice`` is for the user)."""
 
 
 class TextPromptBlock(WireModel):
@@ -180,6 +183,8 @@ class SessionLoadResult(WireModel):
     busy: bool
     warnings: list[str] = Field(default_factory=list)
     """What could not be read back (a line torn by a crash...); the rest loaded."""
+    workspace: WorkspaceInfo | None = None
+    """The project folder's trust state (its ``notice`` is for the user)."""
 
 
 class SessionForkParams(WireModel):

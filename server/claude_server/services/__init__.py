@@ -32,7 +32,14 @@ from claude_server.services._projects import ProjectContext, ProjectRegistry
 from claude_server.services._providers import ProviderPool
 from claude_server.services._reports import Reports
 from claude_server.services._slash import SlashCommands
-from claude_server.services._wire import to_update, wire_content, wire_stop_reason, wire_usage
+from claude_server.services._wire import (
+    to_update,
+    wire_content,
+    wire_stop_reason,
+    wire_usage,
+    wire_workspace,
+)
+from claude_server.services._workspace import WorkspaceReport
 
 __all__ = [
     "MAX_QUERY_CHARS",
@@ -54,10 +61,12 @@ __all__ = [
     "Reports",
     "SlashCommands",
     "SlashResult",
+    "WorkspaceReport",
     "first_answer",
     "project_directory",
     "to_update",
     "wire_content",
     "wire_stop_reason",
     "wire_usage",
+    "wire_workspace",
 ]

@@ -25,6 +25,7 @@ from claude_server.services._clients import ClientDescription, ClientHub
 from claude_server.services._projects import ProjectRegistry
 from claude_server.services._providers import ProviderPool
 from claude_server.services._slash import SlashCommands
+from claude_server.services._workspace import WorkspaceReport
 
 MAX_QUERY_CHARS = 1024
 """Longest ``files/search`` query: completion needs a few words, never a document."""
@@ -100,6 +101,23 @@ class Application:
         """A new session in the project at ``cwd`` (a model alias is resolved)."""
         directory = project_directory(cwd)
         return self.sessions.new(directory, resolve_model(model) if model else None, mode)
+
+    def workspace(self, cwd: str) -> WorkspaceReport:
+        """Whether the folder at ``cwd`` is trusted and what of its configuration is ignored."""
+        return self.projects.project(project_directory(cwd)).workspace()
+
+    def session_workspace(self, session: LiveSession) -> WorkspaceReport | None:
+        """The trust report of a session's folder (``None`` when the folder is gone)."""
+        if not session.cwd.is_dir():
+            return None
+        return self.projects.project(session.cwd).workspace()
+
+    def trust_workspace(self, cwd: str, *, enable_mcp: bool, revoke: bool) -> WorkspaceReport:
+        """Trust the folder at ``cwd`` (or stop trusting it); sessions there see it next call."""
+        project = self.projects.project(project_directory(cwd))
+        if revoke:
+            return project.revoke_trust()
+        return project.trust(enable_mcp=enable_mcp)
 
     def set_model(self, session: LiveSession, model: str) -> str:
         """Switch a session's model (an alias is resolved); the model id now in use."""

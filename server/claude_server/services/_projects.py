@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +20,13 @@ from claude_server.config import (
     HooksConfig,
     LoadedSettings,
     SettingsWatcher,
+    TrustStore,
     collect_memory,
+    enable_mcp_servers,
     render_memory,
 )
 from claude_server.engine import AgentDefinition, builtin_agents
-from claude_server.mcp import McpServers, load_mcp_config
+from claude_server.mcp import McpConfig, load_mcp_files, project_config_paths, user_config_paths
 from claude_server.model import PermissionMode
 from claude_server.permissions import (
     RuleChecker,
@@ -35,6 +38,7 @@ from claude_server.permissions import (
 )
 from claude_server.provider import resolve_model
 from claude_server.services._project_tools import ProjectTools
+from claude_server.services._workspace import WorkspaceReport, report, servers_to_run
 from claude_server.tools import set_command_env, set_command_wrapper
 
 log = logging.getLogger(__name__)
@@ -43,13 +47,17 @@ log = logging.getLogger(__name__)
 class ProjectContext:
     """One project directory (implements ``Project``)."""
 
-    def __init__(self, directory: Path, *, home: Path, env: Mapping[str, str]) -> None:
+    def __init__(
+        self, directory: Path, *, home: Path, env: Mapping[str, str], trust: TrustStore
+    ) -> None:
         self._directory = directory
         self._home = home
         self._env = env
-        self._watcher = SettingsWatcher(directory, home=home, env=env)
+        self._trust = trust
+        self._trusted = trust.is_trusted(directory)
+        self._watcher = SettingsWatcher(directory, home=home, env=env, trusted=self._trusted)
         self._report(self._watcher.current)
-        self._tools: ProjectTools | None = None
+        self._tools = ProjectTools(directory)
 
     @property
     def directory(self) -> Path:
@@ -64,10 +72,37 @@ class ProjectContext:
     # -- settings -------------------------------------------------------------------------------
 
     def settings(self) -> LoadedSettings:
-        """The current settings (read again when a settings file changed)."""
-        if self._watcher.reload_if_changed():
+        """The current settings (read again when a settings file or the folder's trust changed)."""
+        trusted = self._trust.is_trusted(self._directory)
+        if trusted != self._trusted:
+            self._trusted = trusted
+            self._watcher.set_trusted(trusted)
+            self._report(self._watcher.current)
+        elif self._watcher.reload_if_changed():
             self._report(self._watcher.current)
         return self._watcher.current
+
+    # -- trust ----------------------------------------------------------------------------------
+
+    def workspace(self) -> WorkspaceReport:
+        """Whether the folder is trusted, and what of its configuration is not applied."""
+        loaded = self.settings()
+        grants = [s.name for s in self._all_skills() if s.scope == "project" and s.allowed_tools]
+        return report(self._directory, loaded, self._mcp_files(project=True).servers, grants)
+
+    def trust(self, *, enable_mcp: bool) -> WorkspaceReport:
+        """Trust the folder (and, with ``enable_mcp``, enable its pending MCP servers)."""
+        self._trust.trust(self._directory)
+        if enable_mcp:
+            pending = self.workspace().pending_mcp
+            if pending:
+                enable_mcp_servers(self._directory, pending)
+        return self.workspace()
+
+    def revoke_trust(self) -> WorkspaceReport:
+        """Stop trusting the folder."""
+        self._trust.revoke(self._directory)
+        return self.workspace()
 
     @staticmethod
     def _report(loaded: LoadedSettings) -> None:
@@ -111,7 +146,19 @@ class ProjectContext:
         return "\n\n".join(part for part in (text, skills) if part) or None
 
     def skills(self) -> SkillSet:
-        """The project's skills and custom commands."""
+        """The project's skills and custom commands (an untrusted project's grant no tools)."""
+        found = self._all_skills()
+        if self.settings().trusted:
+            return found
+        return SkillSet(
+            (
+                replace(s, allowed_tools=()) if s.scope == "project" and s.allowed_tools else s
+                for s in found
+            ),
+            found.warnings,
+        )
+
+    def _all_skills(self) -> SkillSet:
         return discover_skills(self._directory, home=self._home)
 
     def agents(self) -> dict[str, AgentDefinition]:
@@ -135,18 +182,23 @@ class ProjectContext:
 
     def tools(self) -> ProjectTools:
         """The project's tool set (its MCP servers start with the first turn)."""
-        if self._tools is None:
-            config = load_mcp_config(self._directory, home=self._home, environ=self._env)
-            for problem in config.problems:
-                log.warning("mcp: %s", problem)
-            servers = McpServers(config.servers, cwd=self._directory) if config.servers else None
-            self._tools = ProjectTools(servers)
         return self._tools
 
     async def prepare_turn(self, tool_state: dict[str, Any]) -> list[str]:
-        """Bash gets the settings' ``env`` and, when asked for, the sandbox; MCP servers start."""
+        """Bash gets the settings' ``env`` and, when asked for, the sandbox; the MCP servers the
+        user's files define, and the project's once trusted and enabled, start."""
         self._prepare_bash(tool_state)
-        return await self.tools().refresh()
+        user = self._mcp_files(project=False)
+        project = self._mcp_files(project=True)
+        for problem in (*user.problems, *project.problems):
+            log.warning("mcp: %s", problem)
+        servers, _ = servers_to_run(self.settings(), user.servers, project.servers)
+        await self._tools.configure(servers)
+        return await self._tools.refresh()
+
+    def _mcp_files(self, *, project: bool) -> McpConfig:
+        paths = project_config_paths(self._directory) if project else user_config_paths(self._home)
+        return load_mcp_files(paths, environ=self._env)
 
     def _prepare_bash(self, state: dict[str, Any]) -> None:
         settings = self.settings().settings
@@ -172,17 +224,17 @@ class ProjectContext:
 
     async def aclose(self) -> None:
         """Stop the project's MCP servers."""
-        if self._tools is not None:
-            await self._tools.aclose()
+        await self._tools.aclose()
 
 
 class ProjectRegistry:
     """Every project the daemon has seen, one :class:`ProjectContext` per directory
     (implements ``ProjectSource``)."""
 
-    def __init__(self, home: Path, env: Mapping[str, str]) -> None:
+    def __init__(self, home: Path, env: Mapping[str, str], trust: TrustStore) -> None:
         self.home = home
         self._env = env
+        self._trust = trust
         self._projects: dict[Path, ProjectContext] = {}
 
     def project(self, directory: Path) -> ProjectContext:
@@ -190,7 +242,9 @@ class ProjectRegistry:
         key = Path(os.path.abspath(directory))
         context = self._projects.get(key)
         if context is None:
-            context = self._projects[key] = ProjectContext(key, home=self.home, env=self._env)
+            context = self._projects[key] = ProjectContext(
+                key, home=self.home, env=self._env, trust=self._trust
+            )
         return context
 
     async def aclose(self) -> None:

@@ -44,6 +44,9 @@ class Reports:
                 lines.extend(f"- `{r}` (this session)" for r in session_rules)
             if lines[-1].endswith(":"):
                 lines.append("- (none)")
+        notice = project.workspace().notice
+        if notice:
+            lines.extend(["", notice])
         return "\n".join(lines)
 
     def memory_text(self, project: ProjectContext) -> str:

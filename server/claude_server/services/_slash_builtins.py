@@ -196,6 +196,25 @@ async def _permissions(ctx: CommandContext, inv: CommandInvocation) -> SlashResu
     return SlashResult(inv.name, text)
 
 
+async def _trust(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
+    wanted = inv.arguments.strip().lower()
+    if wanted not in ("", "mcp"):
+        raise CommandError(f"/trust takes no argument or `mcp`, not {inv.arguments.strip()!r}.")
+    was_trusted = ctx.project.workspace().trusted
+    report = ctx.project.trust(enable_mcp=wanted == "mcp")
+    first = (
+        f"{report.directory} was already trusted."
+        if was_trusted
+        else f"Trusted {report.directory}: its settings, hooks and skills apply from now on."
+    )
+    lines = [first]
+    if report.notice:
+        lines.append(report.notice)
+    elif wanted == "mcp":
+        lines.append("Its MCP servers are enabled; they start before the next turn.")
+    return SlashResult(inv.name, "\n".join(lines))
+
+
 async def _usage(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
     session = ctx.session
     u = session.total_usage
@@ -280,6 +299,7 @@ BUILTIN_HANDLERS: dict[str, Handler] = {
     "files": _files,
     "config": _config,
     "permissions": _permissions,
+    "trust": _trust,
     "usage": _usage,
     "doctor": _doctor,
     "login": _login,

@@ -29,6 +29,7 @@ from claude_server.model import (
     UsageEvent,
     UserMessageEvent,
 )
+from claude_server.services._workspace import WorkspaceReport
 
 _STOP_REASONS: frozenset[str] = frozenset(typing.get_args(p.StopReason))
 
@@ -142,3 +143,14 @@ def to_update(event: SessionEvent) -> p.SessionUpdate:
                 outcome=event.outcome,
                 option_id=event.option_id,
             )
+
+
+def wire_workspace(report: WorkspaceReport) -> p.WorkspaceInfo:
+    """A folder's trust report as the wire carries it."""
+    return p.WorkspaceInfo(
+        directory=str(report.directory),
+        trusted=report.trusted,
+        ignored=list(report.ignored),
+        pending_mcp_servers=list(report.pending_mcp),
+        notice=report.notice,
+    )

@@ -11,6 +11,7 @@ from claude_server.rpc.handlers.commands import command_handlers
 from claude_server.rpc.handlers.daemon import daemon_handlers
 from claude_server.rpc.handlers.session import session_handlers
 from claude_server.rpc.handlers.storage import storage_handlers
+from claude_server.rpc.handlers.workspace import workspace_handlers
 from claude_server.services import Application
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ def all_handlers(app: Application, conn: Connection) -> dict[str, Handler]:
         **session_handlers(app, conn),
         **command_handlers(app, conn),
         **storage_handlers(app, conn),
+        **workspace_handlers(app, conn),
     }
 
 

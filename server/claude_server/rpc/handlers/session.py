@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from claude_server import protocol as p
 from claude_server.rpc._dispatch import Handler
-from claude_server.services import Application, wire_stop_reason, wire_usage
+from claude_server.services import Application, wire_stop_reason, wire_usage, wire_workspace
 
 if TYPE_CHECKING:
     from claude_server.rpc._connection import Connection
@@ -20,7 +20,10 @@ def session_handlers(app: Application, conn: Connection) -> dict[str, Handler]:
         session = app.new_session(params.cwd, params.model, params.mode)
         conn.watch(session, since_seq=None)
         return p.SessionNewResult(
-            session_id=session.session_id, model=session.model, mode=session.mode
+            session_id=session.session_id,
+            model=session.model,
+            mode=session.mode,
+            workspace=wire_workspace(app.workspace(params.cwd)),
         )
 
     async def prompt(params: p.SessionPromptParams) -> p.SessionPromptResult:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from claude_server import protocol as p
 from claude_server.rpc._dispatch import Handler
-from claude_server.services import Application
+from claude_server.services import Application, wire_workspace
 from claude_server.sessions import SessionSummary
 
 if TYPE_CHECKING:
@@ -57,6 +57,9 @@ def storage_handlers(app: Application, conn: Connection) -> dict[str, Handler]:
             message_count=len(session.messages),
             busy=session.busy,
             warnings=list(loaded.warnings) if loaded is not None else [],
+            workspace=wire_workspace(report)
+            if (report := app.session_workspace(session))
+            else None,
         )
 
     async def fork(params: p.SessionForkParams) -> p.SessionForkResult:
