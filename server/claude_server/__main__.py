@@ -12,6 +12,7 @@ from pathlib import Path
 from claude_server import __version__
 from claude_server._compose import build_core
 from claude_server._logging import setup_logging
+from claude_server._process import forbid_inspection
 from claude_server.config import data_dir, ensure_private_dir, env_settings, log_dir, log_level
 from claude_server.errors import ClaudePyError
 from claude_server.provider import ProviderSettings
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"claude-py-server: {exc}", file=sys.stderr)
         return 2
     setup_logging(log_dir() / "daemon.log", log_level())
+    forbid_inspection()
     for address in addresses:
         if address.kind == "tcp" and not loopback(address.host):
             log.warning("TCP listener on non-loopback address %s (token required)", address.host)

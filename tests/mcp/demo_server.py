@@ -7,6 +7,7 @@ Run as a subprocess by the tests: ``python demo_server.py`` (stdio) or
 from __future__ import annotations
 
 import base64
+import os
 import sys
 import time
 
@@ -32,6 +33,14 @@ def echo(text: str) -> str:
 def add(a: int, b: int) -> int:
     """Add two integers."""
     return a + b
+
+
+@server.tool(annotations=ToolAnnotations(read_only_hint=True))
+def getenv(name: str) -> str:
+    """Whether an environment variable of this server is set, and its length (never its
+    value: the tests ask about secrets)."""
+    value = os.environ.get(name)
+    return "<unset>" if value is None else f"set, {len(value)} characters"
 
 
 @server.tool()

@@ -35,7 +35,15 @@ async def test_demo_server_lists_and_calls_every_tool(
         assert len(running_with(marker)) == 1
         tools = {t.name: t for t in await conn.list_tools()}
         assert "demo server starting" in conn.stderr_tail()
-        assert set(tools) == {"echo", "add", "fail", "sleep", "image", "weird.name/with spaces"}
+        assert set(tools) == {
+            "echo",
+            "getenv",
+            "add",
+            "fail",
+            "sleep",
+            "image",
+            "weird.name/with spaces",
+        }
         assert tools["echo"].read_only_hint is True and tools["add"].read_only_hint is None
         assert tools["add"].description == "Add two integers."
         assert tools["add"].input_schema["required"] == ["a", "b"]

@@ -98,9 +98,13 @@ class StdioDaemon:
 
 
 @contextlib.asynccontextmanager
-async def stdio_daemon(env: dict[str, str], init: bool = True) -> AsyncIterator[StdioDaemon]:
-    """A daemon over stdio with one client (initialized unless ``init`` is False)."""
+async def stdio_daemon(
+    env: dict[str, str], init: bool = True, prefix: tuple[str, ...] = ()
+) -> AsyncIterator[StdioDaemon]:
+    """A daemon over stdio with one client (initialized unless ``init`` is False); ``prefix``
+    runs it through another program (``setpriv`` to drop root, say)."""
     proc = await asyncio.create_subprocess_exec(
+        *prefix,
         *SERVER_CMD,
         "--stdio",
         stdin=asyncio.subprocess.PIPE,

@@ -9,6 +9,7 @@ The key ``auth/login`` stores lives in the system keyring under service ``claude
 """
 
 from claude_server.auth._credential import Credential, CredentialKind
+from claude_server.auth._env import CREDENTIAL_ENV_VARS, without_credentials
 from claude_server.auth._helper import DEFAULT_HELPER_TTL, HELPER_TTL_ENV
 from claude_server.auth._keyring import KEYRING_SERVICE, KEYRING_USERNAME
 from claude_server.auth._oauth import (
@@ -30,6 +31,7 @@ from claude_server.auth._resolver import (
 
 __all__ = [
     "CLAUDE_CODE_KEYCHAIN_SERVICE",
+    "CREDENTIAL_ENV_VARS",
     "DEFAULT_HELPER_TTL",
     "HELPER_TTL_ENV",
     "KEYRING_SERVICE",
@@ -48,4 +50,5 @@ __all__ = [
     "SourceName",
     "SourceStatus",
     "resolve_credential",
+    "without_credentials",
 ]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from claude_server.auth import without_credentials
 from claude_server.errors import (
     McpConnectionError,
     McpError,
@@ -318,9 +319,10 @@ class McpConnection:
         params = StdioServerParameters(
             command=config.command,
             args=list(config.args),
-            # Servers get our whole environment (as in Claude Code), not mcp's short safe list:
-            # many read their API keys or PATH additions from it.
-            env={**os.environ, **config.env},
+            # Servers get our environment (as in Claude Code), not mcp's short safe list: many
+            # read their API keys or PATH additions from it. Not the daemon's own credentials,
+            # unless the server's definition passes one on purpose.
+            env={**without_credentials(os.environ), **config.env},
             cwd=self._cwd,
         )
         try:

@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
+from claude_server.auth import without_credentials
 from claude_server.errors import ClaudePyError
 from claude_server.model import (
     PermissionLevel,
@@ -46,8 +47,6 @@ DRAIN_SECONDS = 0.5
 """How long to keep reading after the shell exits, when its background children hold the pipe."""
 PROGRESS_INTERVAL = 0.25
 _STATE_KEY = "bash"
-_SCRUBBED_ENV = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN")
-"""The daemon's own credentials: a command the model runs has no business reading them."""
 
 # $1 is the file that receives the final working directory, $2 the command. eval keeps a
 # command that does not parse (an open quote, an unterminated heredoc) from swallowing the
@@ -225,8 +224,9 @@ class _Pipe(asyncio.Protocol):
 
 
 def _child_env(extra: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
-    env.update({k: v for k, v in extra.items() if k not in _SCRUBBED_ENV})
+    # The daemon's credentials stay out, unless the settings' ``env`` passes one on purpose.
+    env = without_credentials(os.environ)
+    env.update(extra)
     # No command may wait for an editor, a pager or a terminal prompt: nobody can answer it.
     env.update(
         {
