@@ -87,6 +87,8 @@ class LiveSession:
             history=loaded.events if loaded is not None else (),
             last_seq=loaded.last_seq if loaded is not None else 0,
         )
+        if writer is not None:
+            writer.on_restored = self._file_restored
         if loaded is not None:
             self._close_interrupted_turn(loaded.events)
         self.history = History(self.record)
@@ -139,6 +141,14 @@ class LiveSession:
                 open_turn = None
         if open_turn is not None:
             self.emit(TurnCompletedEvent(open_turn, "interrupted", Usage()))
+
+    def _file_restored(self, message: str) -> None:
+        # Called in the middle of a write: the warning is recorded just after it.
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # a write outside the loop (closing): the log line must do
+            return
+        loop.call_soon(self.emit, ErrorEvent("session_file_restored", message))
 
     def emit(self, event: SessionEvent) -> int:
         """Record an event and tell the watchers."""

@@ -45,7 +45,11 @@ DAEMON_ERRORS: tuple[ErrorCode, ...] = (
     ErrorCode(-32020, "stream_broken", "The response stream broke off (retryable)."),
     ErrorCode(-32030, "session_error", "A session request cannot be carried out."),
     ErrorCode(-32031, "session_not_found", "No live session has this id."),
-    ErrorCode(-32032, "session_busy", "The session is already running a turn."),
+    ErrorCode(
+        -32032,
+        "session_busy",
+        "The session is already running a turn, or is open in another daemon.",
+    ),
     ErrorCode(-32040, "command_failed", "A slash command cannot run as typed."),
     ErrorCode(-32050, "mcp_error", "An MCP server failed."),
     ErrorCode(-32050, "mcp_connection_failed", "An MCP server could not be started or reached."),

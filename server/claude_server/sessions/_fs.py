@@ -53,12 +53,13 @@ def private_dir(path: Path) -> Path:
 
 
 def open_private(path: Path, *, create: bool) -> int:
-    """An append-only descriptor on ``path``; a new file is made 0600 from the start.
+    """An appending descriptor on ``path``; a new file is made 0600 from the start.
 
     The mode is given to ``open`` itself so the file is never readable by others, not even
-    between creating it and a later chmod.
+    between creating it and a later chmod. It can read too: a writer whose file was deleted
+    under it reads its content back from the descriptor to write it again.
     """
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC
+    flags = os.O_RDWR | os.O_APPEND | os.O_CLOEXEC
     if create:
         flags |= os.O_CREAT | os.O_EXCL
     return os.open(path, flags, 0o600)
@@ -70,6 +71,16 @@ def write_all(fd: int, data: bytes) -> None:
     while view:
         written = os.write(fd, view)
         view = view[written:]
+
+
+def read_all(fd: int) -> bytes:
+    """Everything in the file open on ``fd``, from its start (the offset is left alone)."""
+    chunks: list[bytes] = []
+    offset = 0
+    while chunk := os.pread(fd, 1 << 20, offset):
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
 
 
 def write_private_file(path: Path, data: bytes) -> None:

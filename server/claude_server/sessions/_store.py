@@ -16,11 +16,13 @@ import contextlib
 import errno
 import fcntl
 import json
+import logging
 import os
 import shutil
 import threading
+import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -41,6 +43,7 @@ from claude_server.sessions._fs import (
     parse_iso,
     private_dir,
     project_key,
+    read_all,
     valid_session_id,
     write_all,
 )
@@ -59,6 +62,8 @@ from claude_server.sessions._records import (
 from claude_server.sessions._title import UNTITLED, derive_title
 from claude_server.sessions._types import LoadedSession, SessionMeta, SessionPage, SessionSummary
 
+log = logging.getLogger(__name__)
+
 DEFAULT_PAGE = 50
 
 
@@ -75,6 +80,10 @@ class SessionWriter:
     The file is locked (``flock``) while the writer is open, so a second daemon cannot append
     to the same session. Writes are synchronous: a line costs microseconds (see
     ``bench/session_store.py``), less than handing it to a thread.
+
+    Before each line the writer checks that its path still names its file: one deleted or
+    replaced under it (``rm``, a sync tool, an editor) is written again from the open
+    descriptor, a replacing file is kept beside it, and :attr:`on_restored` is told why.
     """
 
     def __init__(self, path: Path, session_id: str, fd: int, *, fsync: bool, last_seq: int) -> None:
@@ -84,6 +93,8 @@ class SessionWriter:
         self._fsync = fsync
         self._last_seq = last_seq
         self._broken_line = False
+        self.on_restored: Callable[[str], None] | None = None
+        """Called with a readable message after the file was written again."""
 
     @property
     def closed(self) -> bool:
@@ -157,6 +168,7 @@ class SessionWriter:
         if self._broken_line:
             data = b"\n" + data
         try:
+            self._keep_file()
             write_all(self._fd, data)
             if self._fsync:
                 os.fsync(self._fd)
@@ -166,6 +178,38 @@ class SessionWriter:
                 f"could not write to session {self.session_id} ({self.path}): {exc.strerror}"
             ) from exc
         self._broken_line = False
+
+    def _keep_file(self) -> None:
+        assert self._fd is not None
+        try:
+            on_disk: os.stat_result | None = os.stat(self.path)
+        except FileNotFoundError:
+            on_disk = None
+        mine = os.fstat(self._fd)
+        if on_disk is not None and (on_disk.st_dev, on_disk.st_ino) == (mine.st_dev, mine.st_ino):
+            return
+        content = read_all(self._fd)
+        private_dir(self.path.parent)
+        aside = None
+        if on_disk is not None:
+            aside = self.path.with_name(f"{self.path.name}.replaced-{time.time_ns()}")
+            os.replace(self.path, aside)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.restore")
+        fd = os.open(tmp, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        try:
+            write_all(fd, content)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            os.replace(tmp, self.path)
+        except OSError:
+            os.close(fd)
+            raise
+        os.close(self._fd)
+        self._fd = fd
+        what = f"was replaced (the other file is kept as {aside.name})" if aside else "was deleted"
+        message = f"the session file {self.path} {what}; it was written again from this session"
+        log.warning("session %s: %s", self.session_id, message)
+        if self.on_restored is not None:
+            self.on_restored(message)
 
     def close(self) -> None:
         """Flush to disk and release the file (safe to call twice)."""
@@ -388,15 +432,35 @@ class SessionStore:
     # -- whole-session operations -----------------------------------------------------------
 
     def delete(self, session_id: str) -> None:
-        """Remove a session, its file snapshots and its index entry."""
+        """Remove a session, its file snapshots and its index entry.
+
+        :class:`SessionBusyError` when a writer (this daemon's or another's) holds the file."""
         path = self.path_of(session_id)
         files = path.with_name(session_id + FILES_SUFFIX)
         try:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError as exc:
+            raise SessionNotFoundError(f"no saved session has the id {session_id!r}") from exc
+        except OSError as exc:
+            raise SessionError(f"could not open session file {path}: {exc.strerror}") from exc
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    raise SessionBusyError(
+                        f"session {session_id} is open in another claude-py daemon; "
+                        "close it there before deleting it"
+                    ) from exc
+                raise SessionError(f"could not lock session file {path}: {exc.strerror}") from exc
+            # Unlinked while locked: no writer can open it in between.
             path.unlink()
         except FileNotFoundError as exc:
             raise SessionNotFoundError(f"no saved session has the id {session_id!r}") from exc
         except OSError as exc:
             raise SessionError(f"could not delete session file {path}: {exc.strerror}") from exc
+        finally:
+            os.close(fd)
         shutil.rmtree(files, ignore_errors=True)
         with self._lock:
             self._index.forget(session_id)
