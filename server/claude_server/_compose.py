@@ -14,7 +14,7 @@ from claude_server.auth import CredentialResolver
 from claude_server.config import TrustStore, claude_json_path, env_settings, load_settings
 from claude_server.engine import EngineDeps, EngineLimits, SessionManager
 from claude_server.provider import resolve_model
-from claude_server.rpc import RpcCore
+from claude_server.rpc import OutgoingLimits, RpcCore
 from claude_server.services import (
     Application,
     ClientHub,
@@ -77,4 +77,5 @@ def build_application(data_dir: Path, env: Mapping[str, str] | None = None) -> A
 
 def build_core(data_dir: Path, env: Mapping[str, str] | None = None) -> RpcCore:
     """The JSON-RPC edge's shared core over a freshly built application."""
-    return RpcCore(build_application(data_dir, env))
+    env = dict(os.environ if env is None else env)
+    return RpcCore(build_application(data_dir, env), OutgoingLimits.from_env(env))

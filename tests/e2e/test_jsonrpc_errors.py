@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.daemon import SERVER_CMD, daemon_env, frame, read_raw_frame, socket_daemon
+from claude_cli._rpc import RpcError
+from support.daemon import (
+    SERVER_CMD,
+    daemon_env,
+    frame,
+    read_raw_frame,
+    socket_daemon,
+    stdio_daemon,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "jsonrpc" / "jsonrpc2_spec_cases.json"
 
@@ -251,3 +259,22 @@ async def test_a_hostile_frame_does_not_end_a_stdio_daemon(home: Path) -> None:
     finally:
         proc.kill()
         await proc.wait()
+
+
+async def test_a_prompt_too_large_to_be_real_is_refused_clearly(home: Path, tmp_path: Path) -> None:
+
+    async with stdio_daemon(daemon_env(home)) as d:
+        sid = (await d.client.request("session/new", {"cwd": str(tmp_path)}))["sessionId"]
+        huge = [{"type": "text", "text": "x" * 1_000_001}]
+        with pytest.raises(RpcError) as refused:
+            await d.client.request("session/prompt", {"sessionId": sid, "prompt": huge})
+        assert refused.value.code == -32600
+        assert refused.value.message == (
+            "the prompt is 1,000,001 characters; at most 1,000,000 can be sent"
+        )
+        with pytest.raises(RpcError, match="at most 1,000,000"):
+            await d.client.request(
+                "session/command", {"sessionId": sid, "command": "/review " + "y" * 1_000_000}
+            )
+        # The session is still usable.
+        assert (await d.client.request("session/list", {}))["sessions"] == []

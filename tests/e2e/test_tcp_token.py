@@ -68,3 +68,21 @@ async def test_before_the_token_a_tcp_client_may_send_only_small_frames(home: Pa
         # Read and answered once authenticated (this query is over the search cap).
         assert "at most 1024 are searched" in after.value.message
         await good.close()
+
+
+async def test_two_tcp_daemons_on_one_data_dir_share_the_token(home: Path) -> None:
+    token_file = home / "tcp-token"
+    async with socket_daemon(daemon_env(home), "tcp:0") as first:
+        token = token_file.read_text().strip()
+        async with socket_daemon(daemon_env(home), "tcp:0") as second:
+            assert token_file.read_text().strip() == token  # reused, not overwritten
+            for daemon in (first, second):
+                client, _ = await daemon.connect(token=token)
+                assert (await client.request("daemon/status"))["pid"] == daemon.process.pid
+                await client.close()
+        # The second one stopped: the first still holds the file and still takes the token.
+        assert token_file.read_text().strip() == token
+        client, _ = await first.connect(token=token)
+        await client.request("daemon/status")
+        await client.close()
+    assert not token_file.exists()  # the last one out removed it

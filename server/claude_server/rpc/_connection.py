@@ -7,12 +7,11 @@ over the first one's replies. Here each accepted connection builds a fresh serve
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import uuid
 from collections.abc import Callable
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from lsprotocol.converters import get_converter
 from pygls.lsp.server import LanguageServer
@@ -26,6 +25,7 @@ from claude_server.rpc._core import RpcCore
 from claude_server.rpc._dispatch import register
 from claude_server.rpc._framing import MAX_BODY_BYTES, FrameError, FrameReader
 from claude_server.rpc._lifecycle import Lifecycle
+from claude_server.rpc._outgoing import ByteWriter, Outgoing
 from claude_server.rpc._protocol import PARSE_ERROR, DaemonProtocol
 from claude_server.rpc.handlers import all_handlers
 from claude_server.services import ClientCapabilities, ClientDescription, to_update
@@ -33,38 +33,10 @@ from claude_server.sessions import Watcher
 
 log = logging.getLogger(__name__)
 
+REPLAY_PAGE = 200
+"""Updates a replay sends before it waits for the client to read them."""
+
 Transport = Literal["stdio", "unix", "tcp"]
-
-
-class ByteWriter(Protocol):
-    """The write side of a transport."""
-
-    def write(self, data: bytes) -> Any: ...
-
-    def close(self) -> Any: ...
-
-
-class _Writer:
-    """Drops writes once the connection is closed (a turn may outlive its client)."""
-
-    def __init__(self, inner: ByteWriter) -> None:
-        self._inner = inner
-        self.closed = False
-
-    def write(self, data: bytes) -> None:
-        if self.closed:
-            return
-        try:
-            self._inner.write(data)
-        except (OSError, RuntimeError) as exc:
-            log.info("client went away while writing: %s", exc)
-            self.closed = True
-
-    def close(self) -> None:
-        if not self.closed:
-            self.closed = True
-            with contextlib.suppress(OSError, RuntimeError):
-                self._inner.close()
 
 
 @functools.cache
@@ -107,7 +79,12 @@ class Connection:
         self.transport = transport
         self._id = self.app.hub.next_id()
         self.lifecycle = Lifecycle(needs_token=transport == "tcp", token_matches=core.token_matches)
-        self._writer = _Writer(writer)
+        self._writer = Outgoing(
+            writer,
+            core.outgoing_limits,
+            name=f"connection {self._id} ({transport})",
+            on_overflow=lambda: self.lifecycle.request_close(1),
+        )
         self._on_close = on_close
         self._watching: dict[str, tuple[LiveSession, Watcher]] = {}
         self._outgoing: dict[str, asyncio.Future[Any]] = {}
@@ -232,17 +209,48 @@ class Connection:
 
     # -- sessions ---------------------------------------------------------------------------
 
-    def watch(self, session: LiveSession, since_seq: int | None) -> int:
-        """Send this client the session's updates from now on (after replaying since_seq)."""
-        existing = self._watching.get(session.session_id)
-        if existing is not None:
-            if since_seq is None:
-                return 0
-            # Re-attaching with sinceSeq: replay without registering twice.
-            session.log.unsubscribe(existing[1])
+    def watch(self, session: LiveSession) -> None:
+        """Send this client the session's updates from now on (once: watching twice is one)."""
+        if session.session_id in self._watching:
+            return
         watcher = self._make_watcher(session.session_id)
         self._watching[session.session_id] = (session, watcher)
-        return session.log.subscribe(watcher, since_seq)
+        session.log.subscribe(watcher)
+
+    async def replay_and_watch(self, session: LiveSession, since_seq: int) -> int:
+        """Send the session's updates after ``since_seq``, then the new ones; the count replayed.
+
+        The replay goes in pages, each sent once the client has read most of the previous one,
+        so a long history neither piles up in memory nor holds the event loop from the other
+        clients. Updates that happen meanwhile wait, in order, behind it.
+        """
+        existing = self._watching.pop(session.session_id, None)
+        if existing is not None:
+            session.log.unsubscribe(existing[1])
+        backlog = session.log.since(since_seq)
+        send = self._make_watcher(session.session_id)
+        held: list[tuple[int, SessionEvent]] | None = []
+
+        def watcher(seq: int, event: SessionEvent) -> None:
+            if held is not None:
+                held.append((seq, event))
+            else:
+                send(seq, event)
+
+        self._watching[session.session_id] = (session, watcher)
+        session.log.subscribe(watcher)
+        try:
+            for start in range(0, len(backlog), REPLAY_PAGE):
+                for seq, event in backlog[start : start + REPLAY_PAGE]:
+                    send(seq, event)
+                await asyncio.sleep(0)  # let the other clients in between pages
+                if not await self._writer.drain():
+                    break
+        finally:
+            waiting, held = held, None
+            for seq, event in waiting or ():
+                send(seq, event)
+        return len(backlog)
 
     def _make_watcher(self, session_id: str) -> Watcher:
         notify = self.protocol.notify

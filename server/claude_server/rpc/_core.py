@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hmac
 
+from claude_server.rpc._outgoing import OutgoingLimits
 from claude_server.services import Application
 
 
 class RpcCore:
     """One per daemon process; connections come and go around it."""
 
-    def __init__(self, app: Application) -> None:
+    def __init__(self, app: Application, outgoing_limits: OutgoingLimits | None = None) -> None:
         self.app = app
+        self.outgoing_limits = outgoing_limits or OutgoingLimits()
         self.tcp_token: str | None = None
 
     def token_matches(self, offered: object) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 import sys
@@ -11,7 +10,8 @@ import sys
 from claude_server.config import token_path
 from claude_server.rpc._connection import warm_up
 from claude_server.rpc._core import RpcCore
-from claude_server.rpc._transports import ListenAddress, SocketListener, serve_stdio, write_token
+from claude_server.rpc._token import TokenFile
+from claude_server.rpc._transports import ListenAddress, SocketListener, serve_stdio
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +45,11 @@ async def run_daemon(core: RpcCore, addresses: list[ListenAddress], stdio: bool)
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
-    if any(a.kind == "tcp" for a in addresses):
-        core.tcp_token = write_token(token_path())
+    token_file = (
+        TokenFile.acquire(token_path()) if any(a.kind == "tcp" for a in addresses) else None
+    )
+    if token_file is not None:
+        core.tcp_token = token_file.token
     warm_up(core)
     listeners = [SocketListener(core, a) for a in addresses]
     janitor = asyncio.create_task(_unload_idle_sessions(core))
@@ -70,8 +73,7 @@ async def run_daemon(core: RpcCore, addresses: list[ListenAddress], stdio: bool)
         for listener in listeners:
             await listener.close()
         await core.app.aclose()
-        if core.tcp_token is not None:
-            with contextlib.suppress(FileNotFoundError):
-                token_path().unlink()
+        if token_file is not None:
+            token_file.release()
         log.info("daemon stopped")
     return exit_code

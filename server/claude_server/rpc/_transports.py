@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import secrets
 import socket
 import sys
 from dataclasses import dataclass
@@ -21,6 +20,11 @@ from claude_server.rpc._connection import Connection
 from claude_server.rpc._core import RpcCore
 
 log = logging.getLogger(__name__)
+
+MAX_UNAUTHENTICATED = 16
+"""TCP connections that may wait at once without having presented the token."""
+AUTH_SECONDS = 10.0
+"""How long a TCP connection may stay without presenting the token."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +116,7 @@ class SocketListener:
         self.address = address
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[int]] = set()
+        self._unauthenticated: set[Connection] = set()
 
     @property
     def description(self) -> str:
@@ -160,14 +165,41 @@ class SocketListener:
         writer: asyncio.StreamWriter,
         kind: Literal["unix", "tcp"],
     ) -> None:
+        guarded = kind == "tcp"
+        self._unauthenticated = {c for c in self._unauthenticated if not c.lifecycle.initialized}
+        if guarded and len(self._unauthenticated) >= MAX_UNAUTHENTICATED:
+            # Anyone on the machine can connect to TCP: strangers may not pile up.
+            log.warning(
+                "refusing a TCP connection: %d others have not presented the token yet",
+                len(self._unauthenticated),
+            )
+            writer.transport.abort()
+            return
         conn = Connection(self.core, kind, writer)
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)
+        deadline = None
+        if guarded:
+            self._unauthenticated.add(conn)
+            deadline = asyncio.get_running_loop().call_later(
+                AUTH_SECONDS, self._expire, conn, writer
+            )
         try:
             await conn.serve(reader)
         finally:
+            self._unauthenticated.discard(conn)
+            if deadline is not None:
+                deadline.cancel()
             self._tasks.discard(task)
+
+    def _expire(self, conn: Connection, writer: asyncio.StreamWriter) -> None:
+        if conn.lifecycle.initialized:
+            self._unauthenticated.discard(conn)
+            return
+        log.warning("closing a TCP connection that sent no valid token in %g s", AUTH_SECONDS)
+        conn.request_close(1)
+        writer.transport.abort()
 
 
 async def _start_unix(path: Path, handler: Any) -> asyncio.Server:
@@ -194,18 +226,6 @@ async def _socket_alive(path: Path) -> bool:
         return False
     writer.close()
     return True
-
-
-def write_token(path: Path) -> str:
-    """Create a fresh TCP token in a 0600 file and return it."""
-    token = secrets.token_urlsafe(32)
-    ensure_private_dir(path.parent)
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(token + "\n")
-    return token
 
 
 def loopback(host: str) -> bool:

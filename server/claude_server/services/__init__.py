@@ -12,11 +12,13 @@
 """
 
 from claude_server.services._application import (
+    MAX_PROMPT_CHARS,
     MAX_QUERY_CHARS,
     Application,
     CommandList,
     DaemonState,
     Explanation,
+    check_prompt,
     project_directory,
 )
 from claude_server.services._asking import PERMISSION_OPTIONS, HubBridge, first_answer
@@ -42,6 +44,7 @@ from claude_server.services._wire import (
 from claude_server.services._workspace import WorkspaceReport
 
 __all__ = [
+    "MAX_PROMPT_CHARS",
     "MAX_QUERY_CHARS",
     "PERMISSION_OPTIONS",
     "Application",
@@ -62,6 +65,7 @@ __all__ = [
     "SlashCommands",
     "SlashResult",
     "WorkspaceReport",
+    "check_prompt",
     "first_answer",
     "project_directory",
     "to_update",

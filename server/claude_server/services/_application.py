@@ -28,6 +28,23 @@ from claude_server.services._slash import SlashCommands
 from claude_server.services._workspace import WorkspaceReport
 
 MAX_QUERY_CHARS = 1024
+MAX_PROMPT_CHARS = 1_000_000
+"""The longest prompt a client may send (far past any model's context: a paste gone wrong)."""
+MAX_PROMPT_IMAGES = 20
+
+
+def check_prompt(text: str, images: list[str]) -> None:
+    """:class:`ProtocolViolationError` for a prompt too large to be a real one."""
+    if len(text) > MAX_PROMPT_CHARS:
+        raise ProtocolViolationError(
+            f"the prompt is {len(text):,} characters; at most {MAX_PROMPT_CHARS:,} can be sent"
+        )
+    if len(images) > MAX_PROMPT_IMAGES:
+        raise ProtocolViolationError(
+            f"the prompt has {len(images)} images; at most {MAX_PROMPT_IMAGES} can be sent"
+        )
+
+
 """Longest ``files/search`` query: completion needs a few words, never a document."""
 
 

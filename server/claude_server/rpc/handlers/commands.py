@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from claude_server import protocol as p
 from claude_server.rpc._dispatch import Handler
-from claude_server.services import Application, wire_stop_reason, wire_usage
+from claude_server.services import Application, check_prompt, wire_stop_reason, wire_usage
 
 if TYPE_CHECKING:
     from claude_server.rpc._connection import Connection
@@ -17,8 +17,9 @@ def command_handlers(app: Application, conn: Connection) -> dict[str, Handler]:
     """The command methods, bound to one connection."""
 
     async def command(params: p.SessionCommandParams) -> p.SessionCommandResult:
+        check_prompt(params.command, [])
         session = await app.sessions.get(params.session_id)
-        conn.watch(session, since_seq=None)
+        conn.watch(session)
         result = await app.commands.run(session, params.command)
         turn = result.turn
         return p.SessionCommandResult(

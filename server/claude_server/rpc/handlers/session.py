@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING
 
 from claude_server import protocol as p
 from claude_server.rpc._dispatch import Handler
-from claude_server.services import Application, wire_stop_reason, wire_usage, wire_workspace
+from claude_server.services import (
+    Application,
+    check_prompt,
+    wire_stop_reason,
+    wire_usage,
+    wire_workspace,
+)
 
 if TYPE_CHECKING:
     from claude_server.rpc._connection import Connection
@@ -18,7 +24,7 @@ def session_handlers(app: Application, conn: Connection) -> dict[str, Handler]:
 
     async def new(params: p.SessionNewParams) -> p.SessionNewResult:
         session = app.new_session(params.cwd, params.model, params.mode)
-        conn.watch(session, since_seq=None)
+        conn.watch(session)
         return p.SessionNewResult(
             session_id=session.session_id,
             model=session.model,
@@ -28,9 +34,10 @@ def session_handlers(app: Application, conn: Connection) -> dict[str, Handler]:
 
     async def prompt(params: p.SessionPromptParams) -> p.SessionPromptResult:
         session = await sessions.get(params.session_id)
-        conn.watch(session, since_seq=None)
+        conn.watch(session)
         text = "".join(b.text for b in params.prompt if isinstance(b, p.TextPromptBlock))
         images = [b.data for b in params.prompt if isinstance(b, p.ImagePromptBlock)]
+        check_prompt(text, images)
         outcome = await session.prompt(text, images=images)
         return p.SessionPromptResult(
             stop_reason=wire_stop_reason(outcome.stop_reason),
@@ -44,7 +51,11 @@ def session_handlers(app: Application, conn: Connection) -> dict[str, Handler]:
     async def attach(params: p.SessionAttachParams) -> p.SessionAttachResult:
         session = await sessions.get(params.session_id)
         last_seq = session.log.last_seq
-        replayed = conn.watch(session, since_seq=params.since_seq)
+        if params.since_seq is None:
+            conn.watch(session)
+            replayed = 0
+        else:
+            replayed = await conn.replay_and_watch(session, params.since_seq)
         return p.SessionAttachResult(
             session_id=session.session_id,
             cwd=str(session.cwd),

@@ -44,7 +44,7 @@ def storage_handlers(app: Application, conn: Connection) -> dict[str, Handler]:
             session = await sessions.import_claude_code(params.session_id)
         else:
             session = await sessions.get(params.session_id)
-        replayed = conn.watch(session, since_seq=0)
+        replayed = await conn.replay_and_watch(session, 0)
         loaded = session.record.loaded
         return p.SessionLoadResult(
             session_id=session.session_id,
