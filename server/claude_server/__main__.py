@@ -76,6 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     except ClaudePyError as exc:
         announce(str(exc))
         return 1
+    except OSError as exc:
+        # A listener that cannot bind (port in use, no permission): one line, not a traceback.
+        log.info("cannot serve: %s", exc)
+        announce(f"cannot serve: {exc}")
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -59,6 +59,26 @@ CASES: list[tuple[str, bytes, int, Any]] = [
         -32600,
         15,
     ),
+    (
+        "pygls's own executeCommand",
+        b'{"jsonrpc": "2.0", "id": 16, "method": "workspace/executeCommand", '
+        b'"params": {"command": "x"}}',
+        -32601,
+        16,
+    ),
+    (
+        "a daemon-to-client method",
+        b'{"jsonrpc": "2.0", "id": 17, "method": "session/requestPermission", "params": {}}',
+        -32601,
+        17,
+    ),
+    (
+        "a cursor holding 1e400",
+        b'{"jsonrpc": "2.0", "id": 18, "method": "session/list", '
+        b'"params": {"cursor": "WzFlNDAwLCJ4Il0"}}',
+        -32030,
+        18,
+    ),
     ("missing params", b'{"jsonrpc": "2.0", "id": 10, "method": "session/new"}', -32602, 10),
     (
         "wrong param type",

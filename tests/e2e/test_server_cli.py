@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -36,3 +37,36 @@ async def test_default_socket_lives_under_home(home: Path) -> None:
         assert status["dataDir"] == str(home)
         await client.close()
     assert not (home / "run" / "daemon.sock").exists()  # removed on a clean stop
+
+
+def _stderr_lines(args: list[str], env: dict[str, str]) -> tuple[int, list[str]]:
+    env = {**env, "CLAUDE_PY_LOG": "error"}
+    done = subprocess.run([*SERVER_CMD, *args], env=env, capture_output=True, text=True, timeout=30)
+    assert "Traceback" not in done.stderr
+    return done.returncode, done.stderr.strip().splitlines()
+
+
+def test_a_socket_dir_of_another_user_is_one_line(home: Path, tmp_path: Path) -> None:
+    if os.getuid() != 0:
+        # Only root can hand a folder to another user here.
+        theirs = Path("/tmp")
+    else:
+        theirs = tmp_path / "theirs"
+        theirs.mkdir()
+        os.chown(theirs, 65534, 65534)
+    code, lines = _stderr_lines(["--listen", f"unix:{theirs / 'd.sock'}"], daemon_env(home))
+    assert code == 1
+    assert lines == [
+        f"claude-py-server: cannot use {theirs} for the socket: {theirs} belongs to another "
+        "user; refusing to use it"
+    ]
+
+
+async def test_a_port_in_use_is_one_line(home: Path, tmp_path: Path) -> None:
+    async with socket_daemon(daemon_env(home), "tcp:127.0.0.1:0") as first:
+        port = first.address.rsplit(":", 1)[1]
+        other = tmp_path / "other-home"
+        other.mkdir(mode=0o700)
+        code, lines = _stderr_lines(["--listen", f"tcp:127.0.0.1:{port}"], daemon_env(other))
+    assert code == 1
+    assert len(lines) == 1 and "address already in use" in lines[0]

@@ -49,6 +49,10 @@ _NOTIFICATIONS = frozenset(name for name, spec in METHODS.items() if spec.kind =
 
 # Messages a client may send before initialize has succeeded.
 _BEFORE_INIT = frozenset({"initialize", "exit", "$/cancelRequest"})
+# What a client may call: the table's client-to-daemon methods. pygls's own LSP features
+# (workspace/executeCommand, $/setTrace...) are not this protocol.
+_SERVED = frozenset(name for name, spec in METHODS.items() if spec.direction == "client_to_daemon")
+METHOD_NOT_FOUND = -32601
 
 
 class DaemonProtocol(LanguageServerProtocol):
@@ -177,6 +181,10 @@ class DaemonProtocol(LanguageServerProtocol):
         return None
 
     def _admit(self, method: str, msg_id: MsgId | None) -> bool:
+        if method not in _SERVED:
+            if msg_id is not None:
+                self.send_error(msg_id, METHOD_NOT_FOUND, f"Method Not Found: {method}")
+            return False
         if msg_id is not None and method in _NOTIFICATIONS:
             # A notification never gets a reply, so a request to one would wait forever.
             self.send_error(msg_id, INVALID_REQUEST, f"Invalid Request: {method} is a notification")

@@ -203,7 +203,10 @@ class SocketListener:
 
 
 async def _start_unix(path: Path, handler: Any) -> asyncio.Server:
-    ensure_private_dir(path.parent)
+    try:
+        ensure_private_dir(path.parent)
+    except OSError as exc:
+        raise ConfigError(f"cannot use {path.parent} for the socket: {exc}") from None
     if path.exists() or path.is_symlink():
         if await _socket_alive(path):
             raise ConfigError(f"another daemon is already listening on {path}")

@@ -572,6 +572,6 @@ def _decode_cursor(cursor: str) -> tuple[int, str]:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded))
         key = (int(value[0]), str(value[1]))
-    except (ValueError, TypeError, IndexError, KeyError, binascii.Error) as exc:
-        raise SessionError(f"invalid session list cursor {cursor!r}") from exc
+    except (ValueError, TypeError, IndexError, KeyError, OverflowError, binascii.Error) as exc:
+        raise SessionError(f"invalid session list cursor {cursor[:40]!r}") from exc
     return key
