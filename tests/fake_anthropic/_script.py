@@ -244,6 +244,10 @@ class Turn:
     error_event_type: str = "overloaded_error"
     error_event_message: str = "Overloaded"
     drop_after: int | None = None
+    stall_after: int | None = None
+    stall_seconds: float = 30.0
+    malformed_after: int | None = None
+    omit_message_stop: bool = False
     headers: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -255,7 +259,7 @@ class Turn:
             raise ValueError("text_chunk and json_chunk must be at least 1")
         if self.delay < 0:
             raise ValueError("delay must not be negative")
-        for name in ("error_event_after", "drop_after"):
+        for name in ("error_event_after", "drop_after", "stall_after", "malformed_after"):
             value = getattr(self, name)
             if value is not None and value < 0:
                 raise ValueError(f"{name} must not be negative")

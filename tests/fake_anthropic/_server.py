@@ -449,12 +449,22 @@ class _Handler(BaseHTTPRequestHandler):
         write = self.wfile.write
         drop_after, error_after = turn.drop_after, turn.error_event_after
         events = stream_events(turn, model=model, input_tokens=input_tokens)
-        for sent, (_, event) in enumerate(events):
+        if turn.stall_after == 0:
+            self.wfile.flush()
+        for sent, (kind, event) in enumerate(events):
             if sent == drop_after:
                 raise _Dropped
             if sent == error_after:
                 self._send_error_event(turn)
                 return
+            if sent == turn.stall_after:
+                fake._pause(turn.stall_seconds)
+                raise _Dropped
+            if sent == turn.malformed_after:
+                bad = b"event: content_block_delta\ndata: {not json at all\n\n"
+                write(b"%x\r\n%b\r\n" % (len(bad), bad))
+            if kind == "message_stop" and turn.omit_message_stop:
+                break
             if sent:
                 fake._pause(turn.delay)
             # One write per event: size line, payload and CRLF go out together.
