@@ -52,6 +52,19 @@ FAULTS: list[tuple[str, list[Any], str]] = [
         "ok|stream_broken",
     ),
     ("overloaded every time", [HttpError.overloaded()] * 3, "overloaded"),
+    ("500 every time", [HttpError.server_error()] * 3, "server_error"),
+    (
+        "api_error event during content",
+        [
+            Turn.text(
+                LONG,
+                error_event_after=6,
+                error_event_type="api_error",
+                error_event_message="Internal server error",
+            )
+        ],
+        "server_error",
+    ),
     ("400 is not retried", [HttpError.bad_request("prompt is too long")], "api_error"),
 ]
 
