@@ -66,18 +66,53 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_mode(prompt: str | None, model: str | None, mode: str | None) -> int:
-    if prompt is None:
-        if sys.stdin.isatty():
+STDIN_WAIT_SECONDS = 3.0
+"""With a prompt given, how long piped input may take to start arriving before it is ignored
+(a stdin that is open but never written, as some launchers leave it, must not hang the run)."""
+
+
+def _piped_input(prompt_given: bool) -> str:
+    if sys.stdin.isatty():
+        return ""
+    if prompt_given:
+        import select
+
+        try:
+            ready, _, _ = select.select([sys.stdin], [], [], STDIN_WAIT_SECONDS)
+        except (OSError, ValueError):
+            return ""
+        if not ready:
+            return ""
+    return sys.stdin.read()
+
+
+def _print_mode(args: argparse.Namespace, cwd: str) -> int:
+    piped = _piped_input(args.prompt is not None)
+    if args.prompt is None:
+        if not piped and sys.stdin.isatty():
             sys.stderr.write("claude-py: error: -p needs a prompt (as an argument or on stdin)\n")
             return 2
-        prompt = sys.stdin.read()
+        prompt = piped
+    else:
+        # As Claude Code: `git diff | claude-py -p "review this"` sends both.
+        prompt = f"{args.prompt}\n\n{piped}" if piped.strip() else args.prompt
     if not prompt.strip():
         sys.stderr.write("claude-py: error: the prompt is empty\n")
         return 2
-    from claude_cli._headless import main_print  # asyncio and friends only when needed
+    if args.resume is True:
+        sys.stderr.write("claude-py: error: with -p, --resume needs a session id\n")
+        return 2
+    from claude_cli._headless import PrintOptions, main_print  # asyncio only when needed
 
-    return main_print(prompt, model, mode)
+    options = PrintOptions(
+        prompt=prompt,
+        cwd=cwd,
+        model=args.model,
+        mode=args.permission_mode,
+        continue_last=args.continue_last,
+        resume=args.resume,
+    )
+    return main_print(options)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,10 +127,17 @@ def main(argv: list[str] | None = None) -> int:
 
         return trust_main(argv[1:])
     args = _parser().parse_args(argv)
+    try:
+        cwd = os.getcwd()
+    except FileNotFoundError:
+        sys.stderr.write(
+            "claude-py: error: the current directory no longer exists; cd to one that does\n"
+        )
+        return 1
     interactive_terminal = sys.stdout.isatty() and sys.stdin.isatty()
     if args.print_mode or not interactive_terminal:
         # Not a terminal on both ends: behave like -p, so scripts and pipes get plain text.
-        return _print_mode(args.prompt, args.model, args.permission_mode)
+        return _print_mode(args, cwd)
     from claude_cli._early import send_initialize
     from claude_cli._paths import socket_path
 
@@ -105,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
 
     resume = args.resume
     options = AppOptions(
-        cwd=os.getcwd(),
+        cwd=cwd,
         model=args.model,
         mode=args.permission_mode,
         continue_last=args.continue_last,

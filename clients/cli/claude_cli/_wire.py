@@ -776,6 +776,7 @@ class WorkspaceInfo(TypedDict):
     ignored: NotRequired[list[str]]
     notice: NotRequired[str | None]
     pendingMcpServers: NotRequired[list[str]]
+    problems: NotRequired[list[str]]
     trusted: bool
 
 

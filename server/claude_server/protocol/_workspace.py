@@ -37,5 +37,8 @@ class WorkspaceInfo(WireModel):
     """What the untrusted folder's configuration said and was not applied, one line per file."""
     pending_mcp_servers: list[str] = Field(default_factory=list)
     """Project MCP servers of a trusted folder that are not enabled yet."""
+    problems: list[str] = Field(default_factory=list)
+    """Settings of the folder that could not be read (file, field, why), one line each; the
+    rest of each file applies."""
     notice: str | None = None
     """One line to show the user, when there is something to say."""

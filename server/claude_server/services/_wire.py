@@ -152,5 +152,6 @@ def wire_workspace(report: WorkspaceReport) -> p.WorkspaceInfo:
         trusted=report.trusted,
         ignored=list(report.ignored),
         pending_mcp_servers=list(report.pending_mcp),
+        problems=list(report.problems),
         notice=report.notice,
     )

@@ -27,6 +27,8 @@ class WorkspaceReport:
     """What the folder's own configuration said and was not applied (untrusted folder)."""
     pending_mcp: tuple[str, ...]
     """Project MCP servers of a trusted folder that nobody enabled yet."""
+    problems: tuple[str, ...] = ()
+    """Settings that could not be read (a file, a field), one line each; the rest applies."""
 
     @property
     def notice(self) -> str | None:
@@ -102,11 +104,12 @@ def report(
 ) -> WorkspaceReport:
     """The report of one folder: ``skill_grants`` names project skills whose ``allowed-tools``
     were dropped."""
+    problems = tuple(str(p) for p in loaded.problems)
     if loaded.trusted:
         _, pending = servers_to_run(loaded, {}, project_mcp)
-        return WorkspaceReport(directory, True, (), tuple(pending))
+        return WorkspaceReport(directory, True, (), tuple(pending), problems)
     ignored = [*loaded.ignored, *untrusted_mcp_lines(project_mcp)]
     grants = sorted(skill_grants)
     if grants:
         ignored.append(f"allowed-tools of skills {', '.join('/' + g for g in grants)}")
-    return WorkspaceReport(directory, False, tuple(ignored), ())
+    return WorkspaceReport(directory, False, tuple(ignored), (), problems)
