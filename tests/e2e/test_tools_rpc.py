@@ -115,3 +115,23 @@ async def test_denied_and_failing_tools_go_back_as_errors(
         )
         assert "denied" in results["tu_rm"]["content"]
         assert "old_string" in results["tu_bad"]["content"]
+
+
+async def test_one_connection_carries_every_model_request(
+    home: Path, fake: FakeAnthropic, tmp_path: Path
+) -> None:
+    fake.add_turns(
+        Turn.tool_use("Bash", {"command": "echo one"}),
+        Turn.tool_use("Bash", {"command": "echo two"}),
+        Turn.text("done"),
+    )
+    async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
+        sid = (
+            await d.client.request(
+                "session/new", {"cwd": str(tmp_path), "mode": "bypassPermissions"}
+            )
+        )["sessionId"]
+        prompt = {"sessionId": sid, "prompt": [{"type": "text", "text": "go"}]}
+        assert (await d.client.request("session/prompt", prompt))["stopReason"] == "end_turn"
+    assert len(fake.message_requests) == 3
+    assert fake.connections_opened == 1  # the stream is read to its end: keep-alive works

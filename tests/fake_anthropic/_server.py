@@ -133,6 +133,12 @@ class FakeAnthropic:
         return f"http://{_HOST}:{self.port}"
 
     @property
+    def connections_opened(self) -> int:
+        """How many TCP connections clients opened so far (keep-alive reuse keeps it low)."""
+        assert self._server is not None, "the fake is not running"
+        return self._server.opened
+
+    @property
     def requests(self) -> list[RecordedRequest]:
         """A snapshot of every request received so far, oldest first."""
         with self._lock:
@@ -193,11 +199,13 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+        self.opened = 0
         super().__init__(address, handler)
 
     def track(self, conn: socket.socket, alive: bool) -> None:
         with self._connections_lock:
             if alive:
+                self.opened += 1
                 self._connections.add(conn)
             else:
                 self._connections.discard(conn)

@@ -37,10 +37,11 @@ logs headers. Abandoning the iterator early closes the HTTP response; wrap the i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import Any, Final, Literal
 
@@ -335,13 +336,26 @@ class AnthropicProvider:
                 log.debug("model stream open (request-id %s)", request_id)
                 decoder = SSEDecoder()
                 accumulator = MessageAccumulator(request_id=request_id, scrub=self._scrub)
-                async for chunk in response.aiter_bytes():
-                    for name, data in decoder.feed(chunk):
-                        for event in accumulator.feed_sse(name, data):
+                chunks = response.aiter_bytes()
+                async for chunk in chunks:
+                    ready: list[StreamEvent] = []
+                    try:
+                        for name, data in decoder.feed(chunk):
+                            ready.extend(accumulator.feed_sse(name, data))
+                    except ClaudePyError:
+                        for event in ready:  # what came before the failure, then the failure
                             yield event
+                        raise
                     if accumulator.message is not None:
-                        # Everything after message_stop is irrelevant; stop reading.
+                        # Nothing after message_stop matters, but reading the body to its end
+                        # (before the last event: the consumer may stop asking after it) lets
+                        # the connection go back to the pool for the next request.
+                        await _drain(chunks)
+                        for event in ready:
+                            yield event
                         return
+                    for event in ready:
+                        yield event
                 decoder.close()
                 accumulator.finish()
         except httpx.HTTPError as exc:
@@ -375,3 +389,19 @@ class AnthropicProvider:
             retry_after=retry_after,
         )
         return _AttemptFailed(error, retry_after)
+
+
+_DRAIN_BYTES = 64 * 1024
+_DRAIN_SECONDS = 1.0
+
+
+async def _drain(chunks: AsyncIterator[bytes]) -> None:
+    """Read what is left of a finished stream, a little and briefly (a server that goes on
+    talking after ``message_stop`` only costs the connection)."""
+    left = _DRAIN_BYTES
+    with contextlib.suppress(TimeoutError, httpx.HTTPError):
+        async with asyncio.timeout(_DRAIN_SECONDS):
+            async for chunk in chunks:
+                left -= len(chunk)
+                if left <= 0:
+                    return
