@@ -117,3 +117,38 @@ def test_schema_lists_every_method() -> None:
         spec = METHODS[name]
         assert (entry["params"] is None) == (spec.params is None)
         assert (entry["result"] is None) == (spec.result is None)
+
+
+def test_the_scripted_session_is_valid_frame_by_frame() -> None:
+    section = _section("A whole session, frame by frame")
+    (block,) = re.findall(r"```frames\n(.*?)```", section, flags=re.S)
+    requests: dict[Any, str] = {}
+    seqs: list[int] = []
+    directions = {"c→d": "client_to_daemon", "d→c": "daemon_to_client"}
+    for line in block.strip().splitlines():
+        arrow, _, raw = line.partition(" ")
+        message = json.loads(raw)
+        assert message["jsonrpc"] == "2.0"
+        if "method" in message:
+            spec = METHODS[message["method"]]
+            assert spec.direction == directions[arrow], line
+            assert ("id" in message) == (spec.kind == "request"), line
+            if spec.params is not None:
+                spec.params.model_validate(message.get("params") or {})
+            else:
+                assert "params" not in message, line
+            if "id" in message:
+                requests[message["id"]] = message["method"]
+            if message["method"] == "session/update":
+                seqs.append(message["params"]["seq"])
+        else:
+            method = requests.pop(message["id"])
+            # The answer travels the other way from its request.
+            assert directions[arrow] != METHODS[method].direction, line
+            result_model = METHODS[method].result
+            if result_model is None:
+                assert message["result"] is None
+            else:
+                result_model.model_validate(message["result"])
+    assert requests == {}  # every request was answered
+    assert seqs == list(range(1, len(seqs) + 1))
