@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from claude_server.auth import Credential
+from claude_server.commands import SkillSet
 from claude_server.config import HooksConfig, parse_hooks
 from claude_server.engine import (
     AgentDefinition,
@@ -192,6 +193,9 @@ class TestProject:
     def agents(self) -> dict[str, AgentDefinition]:
         return builtin_agents()
 
+    def skills(self) -> SkillSet:
+        return SkillSet()
+
     def model(self) -> str | None:
         return None
 
@@ -211,6 +215,11 @@ class OneProject:
     def project(self, directory: Path) -> TestProject:
         assert directory == self.only.directory, directory
         return self.only
+
+
+OPEN_PROVIDERS: list[AnthropicProvider] = []
+"""Providers made by :func:`make_session`; ``tests/engine/conftest.py`` closes them after each
+test (their keep-alive connection to the fake must not outlive it)."""
 
 
 @dataclass
@@ -261,6 +270,7 @@ def make_session(
     timeline = Timeline()
     credential = Credential(kind="api_key", secret="sk-ant-test", source="test")
     provider = AnthropicProvider(credential, base_url=base_url, max_attempts=1)
+    OPEN_PROVIDERS.append(provider)
     project = TestProject(
         cwd, TestTools(timeline), RuleTable(decisions or {}), parse_hooks(hooks)[0], saved
     )

@@ -47,7 +47,7 @@ async def test_tool_result_goes_back_and_the_loop_continues(
     assert len(fake.message_requests) == 2
     first = fake.message_requests[0].body
     assert first is not None
-    assert [t["name"] for t in first["tools"]] == ["Look", "Poke", "Run", "Task"]
+    assert [t["name"] for t in first["tools"]] == ["Look", "Poke", "Run", "Task", "Skill"]
     assert "Working directory" in first["system"] or any(
         "Working directory" in b.get("text", "") for b in first["system"]
     )

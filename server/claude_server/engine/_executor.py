@@ -286,7 +286,7 @@ async def _permission(
         if env.headless_allows:
             return None, None
         return (
-            f"Permission needed: {decision.reason} No one can approve it here (no attached "
+            f"Permission needed: {_sentence(decision.reason)} No one can approve it here (no attached "
             "client answers permission requests). Do not retry this call; work without it or "
             "tell the user which permission rule would allow it."
         ), None
@@ -356,3 +356,9 @@ def _fail(call: ToolUseBlock, env: ExecEnv, message: str) -> ToolResultBlock:
         ToolCallUpdateEvent(tool_call_id=call.id, status="failed", content=(TextDisplay(message),))
     )
     return ToolResultBlock(tool_use_id=call.id, content=message, is_error=True)
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending as a sentence does, so the next one does not run into it."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", ":")) else text + "."

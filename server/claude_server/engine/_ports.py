@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from claude_server.commands import SkillSet
 from claude_server.config import HooksConfig
 from claude_server.engine._bridge import ClientBridge, NoClients
 from claude_server.engine._executor import ToolSet
@@ -50,6 +51,10 @@ class Project(Protocol):
 
     def agents(self) -> dict[str, AgentDefinition]:
         """The sub-agent types (built-in ones plus ``.claude/agents/*.md``)."""
+        ...
+
+    def skills(self) -> SkillSet:
+        """The skills and custom commands (the Skill tool loads them)."""
         ...
 
     def model(self) -> str | None:

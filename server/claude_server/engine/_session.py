@@ -20,6 +20,7 @@ from claude_server.engine._ports import EngineDeps, Project
 from claude_server.engine._prompt import build_system_prompt, environment_section, git_summary
 from claude_server.engine._record import SessionRecord
 from claude_server.engine._session_hooks import SessionHooks
+from claude_server.engine._skill_tool import SkillHost, SkillTool
 from claude_server.engine._subagent import SubagentHost, TaskTool, WithTask
 from claude_server.engine._turn import TurnConfig, TurnOutcome, TurnState, run_turn
 from claude_server.errors import (
@@ -399,7 +400,14 @@ class LiveSession:
             on_stop=lambda active: self.hooks.stop(active, subagent=True),
             environment=lambda: environment_section(self.cwd, model=self.model),
         )
-        return WithTask(base, TaskTool(host))
+        skills = SkillHost(
+            skills=self.project.skills, session_id=self.session_id, grant=self._grant
+        )
+        return WithTask(base, TaskTool(host), SkillTool(skills))
+
+    def _grant(self, rules: list[str]) -> None:
+        # A skill the model loaded: its allowed-tools hold until this turn ends, as for /skill.
+        self._scoped_allow.extend(r for r in rules if r not in self._scoped_allow)
 
     def _subagent_env(self, parent_tool_call_id: str, tools: ToolSet) -> ExecEnv:
         env = self._exec_env()

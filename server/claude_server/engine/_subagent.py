@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from claude_server.engine._executor import ExecEnv, ToolSet
+from claude_server.engine._skill_tool import SkillTool
 from claude_server.engine._turn import TurnConfig, TurnState, run_turn
 from claude_server.model import (
     Message,
@@ -226,35 +227,39 @@ class _RestrictedTools:
 
 
 class WithTask:
-    """A tool set plus the Task tool."""
+    """A tool set plus the session's own tools (Task, Skill), which the sub-agents lack."""
 
-    def __init__(self, base: ToolSet, task: TaskTool) -> None:
+    def __init__(self, base: ToolSet, *own: TaskTool | SkillTool) -> None:
         self._base = base
-        self._task = task
+        self._own = {key: tool for tool in own for key in (tool.name, *tool.aliases)}
+        self._order = list(own)
 
     def get(self, name: str) -> Tool | None:
-        if name == TaskTool.name or name in TaskTool.aliases:
-            return self._task  # type: ignore[return-value]
-        return self._base.get(name)
+        own = self._own.get(name)
+        return own if own is not None else self._base.get(name)  # type: ignore[return-value]
 
     def all(self) -> list[Tool]:
-        return [*self._base.all(), self._task]  # type: ignore[list-item]
+        return [*self._base.all(), *self._order]  # type: ignore[list-item]
 
     def validate(self, name: str, raw_input: dict[str, Any]) -> BaseModel:
-        if name == TaskTool.name or name in TaskTool.aliases:
-            try:
-                return TaskInput.model_validate(raw_input)
-            except ValueError as exc:
-                raise ToolError(f"Invalid input for Task: {exc}") from None
-        return self._base.validate(name, raw_input)
+        own = self._own.get(name)
+        if own is None:
+            return self._base.validate(name, raw_input)
+        try:
+            return own.input_model.model_validate(raw_input)
+        except ValueError as exc:
+            raise ToolError(f"Invalid input for {own.name}: {exc}") from None
 
     def definitions(self) -> list[dict[str, Any]]:
-        task = {
-            "name": TaskTool.name,
-            "description": self._task.description,
-            "input_schema": TaskInput.model_json_schema(),
-        }
-        return [*self._base.definitions(), task]
+        own = [
+            {
+                "name": tool.name,
+                "description": tool.description,
+                "input_schema": tool.input_model.model_json_schema(),
+            }
+            for tool in self._order
+        ]
+        return [*self._base.definitions(), *own]
 
 
 def builtin_agents() -> dict[str, AgentDefinition]:
