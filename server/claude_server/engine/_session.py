@@ -105,6 +105,7 @@ class LiveSession:
         self.pins = Pins(self.cwd, home=deps.home)
         """Files pinned with ``/add``: they go with every message."""
         self._scoped_allow: list[str] = []
+        self._in_git = False
         self.allow_rules: list[str] = []
         """Rules the user allowed "always" during this session."""
         self.tool_state: dict[str, Any] = {}
@@ -340,8 +341,15 @@ class LiveSession:
         self.emit(TurnCompletedEvent(turn_id, outcome.stop_reason, outcome.usage, outcome.cost_usd))
         return outcome
 
+    def _subagent_context(self) -> str:
+        # A sub-agent knows the project as the main agent does: the same git facts, CLAUDE.md.
+        environment = environment_section(self.cwd, model=self.model, git=self._in_git)
+        memory = self.project.memory()
+        return f"{environment}\n\n{memory}" if memory else environment
+
     async def _system_prompt(self) -> str:
         git = await git_summary(self.cwd) if self.limits.git_status else None
+        self._in_git = git is not None
         extra = "\n".join(self._start_context) or None
         return build_system_prompt(
             self.cwd, model=self.model, memory=self.project.memory(), git=git, extra=extra
@@ -398,7 +406,7 @@ class LiveSession:
             add_usage=self._add_usage,
             agents=self.project.agents,
             on_stop=lambda active: self.hooks.stop(active, subagent=True),
-            environment=lambda: environment_section(self.cwd, model=self.model),
+            environment=self._subagent_context,
         )
         skills = SkillHost(
             skills=self.project.skills, session_id=self.session_id, grant=self._grant
