@@ -107,3 +107,27 @@ async def test_commands(home: Path, fake: FakeAnthropic, tmp_path: Path) -> None
         with pytest.raises(RpcError) as client_side:
             await run("/vim")
         assert "client" in client_side.value.message
+
+
+async def test_diff_outside_git_and_before_the_first_commit(home: Path, tmp_path: Path) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    subprocess.run(["git", "init", "-q", str(fresh)], check=True)
+    (fresh / "new.py").write_text("x = 1\n")
+    async with stdio_daemon(daemon_env(home)) as d:
+
+        async def diff(cwd: Path) -> dict[str, Any]:
+            sid = (await d.client.request("session/new", {"cwd": str(cwd)}))["sessionId"]
+            return await d.client.request("session/command", {"sessionId": sid, "command": "/diff"})
+
+        with pytest.raises(RpcError) as outside:
+            await diff(plain)
+        assert outside.value.message == (
+            f"/diff shows git changes, and {plain} is not in a git repository."
+        )
+        assert "usage" not in outside.value.message
+        first = await diff(fresh)
+        assert first["output"].startswith("No commit yet")
+        assert "new.py" in first["output"]

@@ -123,13 +123,16 @@ async def _clear(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
 
 
 async def _git(session: LiveSession, *args: str) -> str:
-    proc = await asyncio.create_subprocess_exec(
-        "git",
-        *args,
-        cwd=session.cwd,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            "git",
+            *args,
+            cwd=session.cwd,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+    except OSError as exc:
+        raise CommandError(f"git cannot be run here: {exc.strerror or exc}") from None
     try:
         out, _ = await asyncio.wait_for(proc.communicate(), _GIT_TIMEOUT)
     except TimeoutError:
@@ -144,8 +147,26 @@ async def _git(session: LiveSession, *args: str) -> str:
     return text
 
 
+async def _in_repository(session: LiveSession) -> bool:
+    try:
+        return (await _git(session, "rev-parse", "--is-inside-work-tree")).strip() == "true"
+    except CommandError:
+        return False
+
+
 async def _diff(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
     session = ctx.session
+    if not await _in_repository(session):
+        raise CommandError(
+            f"/diff shows git changes, and {session.cwd} is not in a git repository."
+        )
+    try:
+        await _git(session, "rev-parse", "--verify", "--quiet", "HEAD")
+    except CommandError:
+        # A repository without a commit yet: there is nothing to diff against.
+        status = await _git(session, "status", "--short")
+        files = f"\n```\n{status}```" if status.strip() else ""
+        return SlashResult(inv.name, "No commit yet, so there is nothing to compare with." + files)
     diff = await _git(session, "diff", "HEAD", "--stat", "--patch", "--no-color")
     return SlashResult(inv.name, f"```diff\n{diff}```" if diff.strip() else "No changes.")
 
