@@ -25,7 +25,8 @@ def _parser() -> argparse.ArgumentParser:
         "NO_COLOR. In the session, /help lists keys and commands. "
         "`claude-py permissions check TOOL 'JSON_INPUT' [--cwd DIR]` explains how your "
         "permission rules decide a tool call; `claude-py trust [DIR] [--enable-mcp]` trusts a "
-        "folder so its own settings, hooks and MCP servers apply.",
+        "folder so its own settings, hooks and MCP servers apply; `claude-py daemon "
+        "status|stop|restart` manages the background daemon.",
     )
     parser.add_argument(
         "prompt",
@@ -122,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
         from claude_cli._permissions_check import main as permissions_main
 
         return permissions_main(argv[1:])
+    if argv[:1] == ["daemon"]:
+        from claude_cli._daemon_command import main as daemon_main
+
+        return daemon_main(argv[1:])
     if argv[:1] == ["trust"]:
         from claude_cli._trust_command import main as trust_main
 
