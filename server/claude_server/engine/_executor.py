@@ -190,6 +190,12 @@ async def _run_one(call: ToolUseBlock, env: ExecEnv) -> ToolResultBlock:
         tool_input = env.tools.validate(call.name, raw_input)
     except ToolError as exc:
         return _fail(call, env, f"Error: {exc}")
+    # A call that cannot succeed fails now: nobody is asked to approve it first.
+    precheck = getattr(tool, "precheck", None)
+    if precheck is not None:
+        problem = await precheck(tool_input, env.make_context(call.id))
+        if problem is not None:
+            return _fail(call, env, f"Error: {problem}")
 
     refusal, changed = await _permission(tool, call, raw_input, env, hook_permission)
     if refusal is not None:

@@ -51,6 +51,20 @@ class BaseTool(Generic[InputT]):
         """Run the tool; expected failures raise :class:`ToolError`."""
         return await self.execute(self._typed(tool_input), ctx)
 
+    async def precheck(self, tool_input: BaseModel, ctx: ToolContext) -> str | None:
+        """Why the call would fail, found without running it (``None``: no reason known).
+
+        The engine asks before the permission question: nobody should approve a call that
+        cannot succeed."""
+        try:
+            self.check(self._typed(tool_input), ctx)
+        except ToolError as exc:
+            return str(exc)
+        return None
+
+    def check(self, tool_input: InputT, ctx: ToolContext) -> None:
+        """Raise :class:`ToolError` for a call that cannot succeed (the default finds none)."""
+
     @abstractmethod
     def describe(self, tool_input: InputT) -> str:
         """One line for clients, from the typed input."""

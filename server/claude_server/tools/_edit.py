@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -55,6 +56,16 @@ def _snippet(text: str, first_line: int, last_line: int) -> str:
     return "\n".join(f"{n:>6}\t{lines[n - 1]}" for n in range(start, end + 1))
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """An edit worked out and not yet written."""
+
+    path: Path
+    old_text: str
+    new_text: str
+    message: str
+
+
 class EditTool(BaseTool[EditInput]):
     """Replaces one (or every) exact occurrence of a string in a file the model has read."""
 
@@ -83,7 +94,15 @@ rename a variable).
     def describe(self, tool_input: EditInput) -> str:
         return f"Edit {tool_input.file_path}"
 
+    def check(self, tool_input: EditInput, ctx: ToolContext) -> None:
+        """Every refusal of the edit itself (file not read, text not found...), without writing."""
+        self._plan(tool_input, ctx)
+
     async def execute(self, tool_input: EditInput, ctx: ToolContext) -> ToolResult:
+        plan = self._plan(tool_input, ctx)
+        return await self._write(ctx, plan.path, plan.old_text, plan.new_text, plan.message)
+
+    def _plan(self, tool_input: EditInput, ctx: ToolContext) -> _Plan:
         path = absolute_path(tool_input.file_path, ctx)
         old_string, new_string = tool_input.old_string, tool_input.new_string
         if old_string == new_string:
@@ -96,7 +115,7 @@ rename a variable).
                     f"File does not exist: {path}. To create it, use Write (or Edit with an "
                     "empty old_string)."
                 )
-            return await self._write(ctx, path, "", new_string, f"Created {path}.")
+            return _Plan(path, "", new_string, f"Created {path}.")
         if path.is_dir():
             raise ToolError(f"{path} is a directory; give the path of a file to edit.")
         check_unchanged(ctx.state, path, path.stat(), "edit")
@@ -115,7 +134,7 @@ rename a variable).
                     f"{path} already exists and is not empty, so old_string cannot be empty. "
                     "Give the exact text to replace, or use Write to replace the whole file."
                 )
-            return await self._write(ctx, path, text, new_string, f"Wrote {path}.")
+            return _Plan(path, text, new_string, f"Wrote {path}.")
 
         crlf = _uniform_crlf(text)
         work = text.replace("\r\n", "\n") if crlf else text
@@ -154,7 +173,7 @@ rename a variable).
             + _snippet(updated, first_line, last_line)
         )
         new_text = updated.replace("\n", "\r\n") if crlf else updated
-        return await self._write(ctx, path, text, new_text, message)
+        return _Plan(path, text, new_text, message)
 
     async def _write(
         self, ctx: ToolContext, path: Path, old_text: str, new_text: str, message: str

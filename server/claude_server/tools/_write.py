@@ -58,14 +58,20 @@ otherwise, and also when the file changed on disk since you read it.
     def describe(self, tool_input: WriteInput) -> str:
         return f"Write {tool_input.file_path}"
 
+    def check(self, tool_input: WriteInput, ctx: ToolContext) -> None:
+        """A relative path, a directory, or a file not read (or changed since) is refused."""
+        path = absolute_path(tool_input.file_path, ctx)
+        if path.exists():
+            if path.is_dir():
+                raise ToolError(f"{path} is a directory; give the path of a file to write.")
+            check_unchanged(ctx.state, path, path.stat(), "overwrite")
+
     async def execute(self, tool_input: WriteInput, ctx: ToolContext) -> ToolResult:
+        self.check(tool_input, ctx)
         path = absolute_path(tool_input.file_path, ctx)
         old_text = ""
         existed = path.exists()
         if existed:
-            if path.is_dir():
-                raise ToolError(f"{path} is a directory; give the path of a file to write.")
-            check_unchanged(ctx.state, path, path.stat(), "overwrite")
             old_text = path.read_bytes().decode("utf-8", "replace")
         try:
             await asyncio.to_thread(write_text, path, tool_input.content)
