@@ -12,12 +12,13 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.daemon import SERVER_CMD, daemon_env
+from support.daemon import SERVER_CMD, daemon_env, frame
 
 PROBE_ID = 999_999
 PROBE = json.dumps({"jsonrpc": "2.0", "id": PROBE_ID, "method": "daemon/status"}).encode()
@@ -128,7 +129,7 @@ class Wire:
         initialize). A frame that announced more bytes than it had may swallow the first
         try, as it would swallow any next message: a client then sends again."""
         for _ in range(tries):
-            self.send(b"Content-Length: %d\r\n\r\n%s" % (len(PROBE), PROBE))
+            self.send(frame(PROBE))
             deadline = time.monotonic() + timeout
             if any(f.get("id") == PROBE_ID for f in self.frames(deadline)):
                 return True
@@ -149,14 +150,18 @@ def _socket_wire(path: str) -> tuple[Wire, socket.socket]:
     return Wire(sock.sendall, recv), sock
 
 
+def _quiet_daemon(factory: pytest.TempPathFactory, name: str) -> tuple[Path, dict[str, str]]:
+    home = factory.mktemp(name)
+    home.chmod(0o700)
+    return home, {**daemon_env(home), "CLAUDE_PY_LOG": "warning"}
+
+
 @pytest.fixture(scope="module")
 def socket_server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    home = tmp_path_factory.mktemp("fuzz-home")
-    home.chmod(0o700)
+    home, env = _quiet_daemon(tmp_path_factory, "fuzz-home")
     path = str(home / "d.sock")
-    env = {**daemon_env(home), "CLAUDE_PY_LOG": "warning"}
     proc = subprocess.Popen(
         [*SERVER_CMD, "--listen", f"unix:{path}"], env=env, stderr=subprocess.DEVNULL
     )
@@ -180,7 +185,7 @@ def test_socket_frames(
     wire, sock = _socket_wire(path)
     try:
         if init_first:
-            wire.send(b"Content-Length: %d\r\n\r\n%s" % (len(INIT), INIT))
+            wire.send(frame(INIT))
         for data in fuzz:
             wire.send(data)
         assert wire.answers_probe(), fuzz
@@ -193,9 +198,7 @@ def test_socket_frames(
 def stdio_server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[subprocess.Popen[bytes], Wire]]:
-    home = tmp_path_factory.mktemp("fuzz-stdio")
-    home.chmod(0o700)
-    env = {**daemon_env(home), "CLAUDE_PY_LOG": "warning"}
+    _, env = _quiet_daemon(tmp_path_factory, "fuzz-stdio")
     proc = subprocess.Popen(
         [*SERVER_CMD, "--stdio"],
         env=env,
@@ -219,7 +222,7 @@ def stdio_server(
         return os.read(out.fileno(), 65536)
 
     wire = Wire(send, recv)
-    wire.send(b"Content-Length: %d\r\n\r\n%s" % (len(INIT), INIT))
+    wire.send(frame(INIT))
     yield proc, wire
     proc.terminate()
     proc.wait(10)

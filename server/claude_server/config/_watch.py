@@ -38,14 +38,7 @@ class SettingsWatcher:
         self._env = env
         self._flags = flag_settings
         self._managed = managed_path
-        self._current = load_settings(
-            cwd,
-            home=home,
-            env=env,
-            flag_settings=flag_settings,
-            managed_path=managed_path,
-            trusted=trusted,
-        )
+        self._current = self._load(None)
         self._stamp = self._signature()
 
     @property
@@ -59,15 +52,7 @@ class SettingsWatcher:
         if stamp == self._stamp:
             return False
         self._stamp = stamp
-        self._current = load_settings(
-            self._cwd,
-            home=self._home,
-            env=self._env,
-            flag_settings=self._flags,
-            managed_path=self._managed,
-            previous=self._current,
-            trusted=self._trusted,
-        )
+        self._current = self._load(self._current)
         return True
 
     def set_trusted(self, trusted: bool) -> None:
@@ -76,15 +61,19 @@ class SettingsWatcher:
             return
         self._trusted = trusted
         # Not ``previous``: its kept versions were cut down for the other trust state.
-        self._current = load_settings(
+        self._current = self._load(None)
+        self._stamp = self._signature()
+
+    def _load(self, previous: LoadedSettings | None) -> LoadedSettings:
+        return load_settings(
             self._cwd,
             home=self._home,
             env=self._env,
             flag_settings=self._flags,
             managed_path=self._managed,
-            trusted=trusted,
+            previous=previous,
+            trusted=self._trusted,
         )
-        self._stamp = self._signature()
 
     async def watch(self, interval: float = 1.0) -> AsyncIterator[LoadedSettings]:
         """Yield the new settings each time a source file changes (polls every ``interval`` s)."""
