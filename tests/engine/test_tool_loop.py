@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from claude_server.errors import StreamError
 from claude_server.model import (
+    ErrorEvent,
     PermissionResolvedEvent,
     ToolCallEvent,
     ToolCallUpdateEvent,
@@ -213,10 +214,13 @@ async def test_tool_use_cut_off_by_max_tokens_is_not_kept(
         ),
         Turn.text("next"),
     )
-    session, _, timeline = make_session(fake.base_url, tmp_path)
+    session, events, timeline = make_session(fake.base_url, tmp_path)
     assert (await session.prompt("go")).stop_reason == "max_tokens"
     assert timeline.spans == {}
     assert not any(isinstance(b, ToolUseBlock) for m in session.messages for b in m.content)
+    # The user is told at once; the model with the next prompt.
+    (warning,) = [e for e in events if isinstance(e, ErrorEvent)]
+    assert warning.code == "max_tokens" and "a call to Look" in warning.message
     await session.prompt("continue")
     body = fake.message_requests[1].body
     assert body is not None
@@ -224,6 +228,10 @@ async def test_tool_use_cut_off_by_max_tokens_is_not_kept(
         "role": "assistant",
         "content": [{"type": "text", "text": "Let me"}],
     }
+    told = without_cache_control(body["messages"][2])
+    assert told["role"] == "user"
+    texts = [b["text"] for b in told["content"]]
+    assert texts[0].startswith("[The answer reached the output limit") and texts[-1] == "continue"
 
 
 async def test_max_turns_stops_a_looping_model(fake: FakeAnthropic, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from claude_server.model import (
     AgentThoughtEvent,
     AssistantMessage,
     Effort,
+    ErrorEvent,
     Message,
     MessageCompleted,
     ModelRequest,
@@ -108,6 +109,15 @@ async def run_turn(
         stored = _storable(response, stop)
         if stored.content:
             messages.append(stored)
+        dropped = _dropped_calls(response, stored)
+        if dropped:
+            # Said to the user now, and to the model with the next prompt (merged into it).
+            note = (
+                f"The answer reached the output limit ({config.max_tokens} tokens) while "
+                f"writing a call to {', '.join(dropped)}; the call was not run."
+            )
+            emit(ErrorEvent("max_tokens", note))
+            messages.append(Message.user_text(f"[{note}]"))
         calls = [b for b in stored.content if isinstance(b, ToolUseBlock)]
         if not calls:
             feedback = await on_stop(stop_hook_active) if on_stop is not None else None
@@ -135,6 +145,16 @@ def _storable(response: AssistantMessage, stop: str) -> Message:
     if stop != "tool_use":
         message.content = [b for b in message.content if not isinstance(b, ToolUseBlock)]
     return message
+
+
+def _dropped_calls(response: AssistantMessage, stored: Message) -> list[str]:
+    """The tools of the calls :func:`_storable` left out (cut off by a stop)."""
+    kept = {b.id for b in stored.content if isinstance(b, ToolUseBlock)}
+    return [
+        b.name
+        for b in response.as_message().content
+        if isinstance(b, ToolUseBlock) and b.id not in kept
+    ]
 
 
 def _no_tools_result(call: ToolUseBlock) -> ToolResultBlock:
