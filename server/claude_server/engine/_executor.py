@@ -18,6 +18,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
+from claude_server.config import HookEvent
 from claude_server.engine._bridge import ClientBridge, PermissionRequest
 from claude_server.engine._hooks import HookRunner
 from claude_server.model import (
@@ -227,8 +228,9 @@ async def _run_one(call: ToolUseBlock, env: ExecEnv) -> ToolResultBlock:
         )
     if note is not None and isinstance(result.content, str):
         result.content = f"{note}\n\n{result.content}"
-    if env.hooks is not None and env.hooks.has("PostToolUse"):
-        result = await _post_hooks(tool, call, raw_input, result, env)
+    event: HookEvent = "PostToolUseFailure" if result.is_error else "PostToolUse"
+    if env.hooks is not None and env.hooks.has(event):
+        result = await _post_hooks(event, tool, call, raw_input, result, env)
     return _finish(call, env, result)
 
 
@@ -244,23 +246,30 @@ def _changes_note(before: dict[str, Any], after: dict[str, Any]) -> str:
 
 
 async def _post_hooks(
-    tool: Tool, call: ToolUseBlock, raw_input: dict[str, Any], result: ToolResult, env: ExecEnv
+    event: HookEvent,
+    tool: Tool,
+    call: ToolUseBlock,
+    raw_input: dict[str, Any],
+    result: ToolResult,
+    env: ExecEnv,
 ) -> ToolResult:
+    # PostToolUse after a success, PostToolUseFailure (with the error) after a failure.
     assert env.hooks is not None
-    post = await env.hooks.run(
-        "PostToolUse",
-        {
-            "tool_name": tool.name,
-            "tool_input": raw_input,
-            "tool_response": result.content,
-            "tool_use_id": call.id,
-        },
-        match=tool.name,
-        mode=env.mode(),
-    )
+    payload: dict[str, Any] = {
+        "tool_name": tool.name,
+        "tool_input": raw_input,
+        "tool_use_id": call.id,
+    }
+    if result.is_error:
+        payload["error"] = (
+            result.content if isinstance(result.content, str) else str(result.content)
+        )
+    else:
+        payload["tool_response"] = result.content
+    post = await env.hooks.run(event, payload, match=tool.name, mode=env.mode())
     notes = []
     if post.block:
-        notes.append(f"PostToolUse hook feedback: {post.reason or 'blocked'}")
+        notes.append(f"{event} hook feedback: {post.reason or 'blocked'}")
     notes.extend(post.context)
     if not notes or not isinstance(result.content, str):
         return result

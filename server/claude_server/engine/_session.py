@@ -93,7 +93,9 @@ class LiveSession:
         if loaded is not None:
             self._close_interrupted_turn(loaded.events)
         self.history = History(self.record)
-        self.hooks = SessionHooks(project.hooks, self.cwd, session_id, lambda: self.mode)
+        self.hooks = SessionHooks(
+            project.hooks, self.cwd, session_id, lambda: self.mode, self._transcript_path
+        )
         self.total_usage = Usage()
         self.total_cost_usd: float | None = 0.0
         """Estimated cost of the session; ``None`` once a model without a known price ran."""
@@ -143,6 +145,11 @@ class LiveSession:
                 open_turn = None
         if open_turn is not None:
             self.emit(TurnCompletedEvent(open_turn, "interrupted", Usage()))
+
+    def _transcript_path(self) -> str:
+        # Hooks get the session's own file (its JSON lines hold the whole conversation).
+        writer = self.record.writer
+        return str(writer.path) if writer is not None else ""
 
     def _file_restored(self, message: str) -> None:
         # Called in the middle of a write: the warning is recorded just after it.

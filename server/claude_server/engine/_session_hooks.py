@@ -30,15 +30,19 @@ class SessionHooks:
         cwd: Path,
         session_id: str,
         mode: Callable[[], str],
+        transcript: Callable[[], str] = lambda: "",
     ) -> None:
         self._config = config
         self._cwd = cwd
         self._session_id = session_id
         self._mode = mode
+        self._transcript = transcript
 
     def runner(self) -> HookRunner:
         """A runner over the current configuration (also used for the tool hooks)."""
-        return HookRunner(self._config(), self._cwd, self._session_id)
+        return HookRunner(
+            self._config(), self._cwd, self._session_id, transcript_path=self._transcript()
+        )
 
     async def session_start(self) -> list[str]:
         """SessionStart: context for the system prompt."""
