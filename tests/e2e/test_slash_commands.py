@@ -131,3 +131,29 @@ async def test_diff_outside_git_and_before_the_first_commit(home: Path, tmp_path
         first = await diff(fresh)
         assert first["output"].startswith("No commit yet")
         assert "new.py" in first["output"]
+
+
+async def test_export_to_a_file_never_overwrites(
+    home: Path, fake: FakeAnthropic, tmp_path: Path
+) -> None:
+    fake.add_turns(Turn.text("the answer"))
+    async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
+        sid = (await d.client.request("session/new", {"cwd": str(tmp_path)}))["sessionId"]
+        prompt = {"sessionId": sid, "prompt": [{"type": "text", "text": "a question"}]}
+        await d.client.request("session/prompt", prompt)
+
+        async def run(line: str) -> dict[str, Any]:
+            return await d.client.request("session/command", {"sessionId": sid, "command": line})
+
+        saved = await run("/export chat.md")
+        target = tmp_path / "chat.md"
+        assert saved["output"] == f"Saved the conversation to {target}."
+        text = target.read_text()
+        assert "a question" in text and "the answer" in text
+        assert target.stat().st_mode & 0o077 == 0
+        with pytest.raises(RpcError, match="already exists"):
+            await run("/export chat.md")
+        assert target.read_text() == text
+        with pytest.raises(RpcError, match="is a folder"):
+            await run(f"/export {tmp_path}")
+        assert "the answer" in (await run("/export"))["output"]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+from pathlib import Path
 
 from claude_server import __version__
 from claude_server.commands import CommandInvocation, list_commands
+from claude_server.config import atomic_write
 from claude_server.engine import LiveSession
-from claude_server.errors import CommandError
+from claude_server.errors import CommandError, ConfigError
 from claude_server.model import EFFORT_LEVELS, PERMISSION_MODES, ThinkingConfig, read_mode
 from claude_server.provider import resolve_model
 from claude_server.services._command_context import CommandContext, Handler, SlashResult
@@ -285,7 +288,24 @@ async def _rewind(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
 
 async def _export(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
     session = ctx.session
-    return SlashResult(inv.name, await ctx.sessions.export_markdown(session.session_id))
+    markdown = await ctx.sessions.export_markdown(session.session_id)
+    target = inv.arguments.strip()
+    if not target:
+        return SlashResult(inv.name, markdown)
+    path = Path(os.path.expanduser(target))
+    path = path if path.is_absolute() else session.cwd / path
+    if path.is_dir():
+        raise CommandError(f"{path} is a folder; give the name of the file to write.")
+    if path.exists():
+        # Never overwrite: the file may be someone's work.
+        raise CommandError(f"{path} already exists; give another name or remove it first.")
+    if not path.parent.is_dir():
+        raise CommandError(f"{path.parent} does not exist.")
+    try:
+        atomic_write(path, markdown, 0o600)
+    except ConfigError as exc:
+        raise CommandError(exc.message) from None
+    return SlashResult(inv.name, f"Saved the conversation to {path}.")
 
 
 async def _compact(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
