@@ -157,3 +157,18 @@ async def test_export_to_a_file_never_overwrites(
         with pytest.raises(RpcError, match="is a folder"):
             await run(f"/export {tmp_path}")
         assert "the answer" in (await run("/export"))["output"]
+
+
+async def test_clear_empties_the_task_list(home: Path, fake: FakeAnthropic, tmp_path: Path) -> None:
+    todos = [{"content": "write tests", "status": "pending", "activeForm": "Writing tests"}]
+    fake.add_turns(Turn.tool_use("TodoWrite", {"todos": todos}), Turn.text("planned"))
+    async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
+        sid = (await d.client.request("session/new", {"cwd": str(tmp_path)}))["sessionId"]
+        prompt = {"sessionId": sid, "prompt": [{"type": "text", "text": "plan"}]}
+        await d.client.request("session/prompt", prompt)
+        plans = [u for u in d.updates.items if u["update"]["kind"] == "plan"]
+        assert plans and plans[-1]["update"]["entries"][0]["content"] == "write tests"
+        await d.client.request("session/command", {"sessionId": sid, "command": "/clear"})
+        await d.updates.wait_for("conversation_rewound")
+        plans = [u for u in d.updates.items if u["update"]["kind"] == "plan"]
+        assert plans[-1]["update"]["entries"] == []

@@ -45,6 +45,7 @@ from claude_server.model import (
     ModelRequest,
     PermissionChecker,
     PermissionMode,
+    PlanEvent,
     SessionEvent,
     ThinkingConfig,
     TurnCompletedEvent,
@@ -56,6 +57,7 @@ from claude_server.model import (
 from claude_server.provider import estimate_cost
 from claude_server.references import Pins, expand_references, image_block_from_base64
 from claude_server.sessions import EventLog
+from claude_server.tools import clear_todos
 
 log = logging.getLogger(__name__)
 
@@ -187,8 +189,10 @@ class LiveSession:
         return self._model_before_fast is not None
 
     def clear(self) -> None:
-        """``/clear``: forget the conversation (not the settings, pins or tools' state)."""
+        """``/clear``: forget the conversation and its task list (not the settings or pins)."""
         self.rewind_to(0, restore_files=False)
+        if clear_todos(self.tool_state):
+            self.emit(PlanEvent(()))
 
     def rewind(self, messages: int, *, restore_files: bool) -> tuple[int, list[str]]:
         """Drop at least the last ``messages`` messages, back to the start of a turn.

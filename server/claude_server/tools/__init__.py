@@ -25,7 +25,7 @@ from claude_server.tools._plan_mode import EnterPlanModeTool, ExitPlanModeTool
 from claude_server.tools._read import ReadTool
 from claude_server.tools._registry import BUILTIN_TOOLS, ToolRegistry, close_tool_state
 from claude_server.tools._ripgrep import find_ripgrep
-from claude_server.tools._todo import TodoReadTool, TodoWriteTool
+from claude_server.tools._todo import TodoReadTool, TodoWriteTool, clear_todos
 from claude_server.tools._web_fetch import WebFetchTool
 from claude_server.tools._web_search import WebSearchTool
 from claude_server.tools._write import WriteTool
@@ -51,6 +51,7 @@ __all__ = [
     "WebFetchTool",
     "WebSearchTool",
     "WriteTool",
+    "clear_todos",
     "close_tool_state",
     "find_ripgrep",
     "input_schema",

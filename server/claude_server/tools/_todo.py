@@ -48,6 +48,13 @@ def set_todos(state: dict[str, Any], todos: list[dict[str, Any]]) -> None:
     state[_STATE_KEY] = todos
 
 
+def clear_todos(state: dict[str, Any]) -> bool:
+    """Empty the session's task list (``/clear``); whether it held anything."""
+    had = bool(get_todos(state))
+    set_todos(state, [])
+    return had
+
+
 def format_todos(todos: list[dict[str, Any]]) -> str:
     """The list as numbered lines with their status."""
     if not todos:
