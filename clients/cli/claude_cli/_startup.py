@@ -6,7 +6,8 @@ import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from claude_cli import __version__
 from claude_cli._connect import DaemonLink
@@ -129,17 +130,45 @@ def session_details(info: SessionInfo) -> str:
 
 
 async def auth_source(link: DaemonLink) -> str:
-    """Where the daemon's credential comes from (``auth/status``), never the secret."""
+    """Where the daemon's credential comes from (``auth/status``), never the secret.
+
+    A daemon that was already running keeps the environment it started with; when this
+    shell's endpoint or credential variable says otherwise, the user is told how to switch.
+    """
     if link.features.has("auth/status"):
         with contextlib.suppress(RpcError, ConnectionLost):
             status = await link.request("auth/status", {})
             if isinstance(status, dict) and status.get("source"):
+                if not link.spawned and (mismatch := environment_mismatch(status, os.environ)):
+                    sys.stderr.write(
+                        f"claude-py: {mismatch}; run `claude-py daemon restart` to use this "
+                        "shell's settings.\n"
+                    )
                 return str(status["source"])
     # Without auth/status, the daemon we started has our environment: a fair guess.
     for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"):
         if os.environ.get(name):
             return f"env:{name}"
     return "unknown (the daemon has no auth/status)"
+
+
+def environment_mismatch(status: dict[str, Any], env: Mapping[str, str]) -> str | None:
+    """How the running daemon's endpoint or credential source differs from ``env``'s."""
+    wanted = env.get("ANTHROPIC_BASE_URL", "").strip().rstrip("/")
+    used = str(status.get("baseUrl") or "").rstrip("/")
+    if wanted and used and wanted != used:
+        return (
+            f"the running daemon talks to {used}, but this shell sets ANTHROPIC_BASE_URL={wanted}"
+        )
+    source = str(status.get("source") or "")
+    for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"):
+        if env.get(name, "").strip() and source != f"env:{name}":
+            if source == "env:ANTHROPIC_API_KEY":
+                return None  # it outranks the token anyway
+            return (
+                f"this shell sets {name}, but the running daemon uses {source or 'no credential'}"
+            )
+    return None
 
 
 def banner(
