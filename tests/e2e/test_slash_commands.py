@@ -172,3 +172,29 @@ async def test_clear_empties_the_task_list(home: Path, fake: FakeAnthropic, tmp_
         await d.updates.wait_for("conversation_rewound")
         plans = [u for u in d.updates.items if u["update"]["kind"] == "plan"]
         assert plans[-1]["update"]["entries"] == []
+
+
+async def test_todos_bashes_and_cost(home: Path, fake: FakeAnthropic, tmp_path: Path) -> None:
+    todos = [{"content": "ship it", "status": "in_progress", "activeForm": "Shipping"}]
+    fake.add_turns(
+        Turn.tool_use("TodoWrite", {"todos": todos}),
+        Turn.tool_use("Bash", {"command": "sleep 30", "run_in_background": True}),
+        Turn.text("started"),
+    )
+    async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
+        new = {"cwd": str(tmp_path), "mode": "bypassPermissions"}
+        sid = (await d.client.request("session/new", new))["sessionId"]
+
+        async def run(line: str) -> str:
+            result = await d.client.request("session/command", {"sessionId": sid, "command": line})
+            return str(result["output"])
+
+        assert await run("/todos") == "The task list is empty."
+        assert await run("/bashes") == "No background shells in this session."
+        prompt = {"sessionId": sid, "prompt": [{"type": "text", "text": "go"}]}
+        await d.client.request("session/prompt", prompt)
+        assert "[in_progress] ship it" in await run("/todos")
+        shells = await run("/bashes")
+        assert "running - sleep 30" in shells
+        cost = await run("/cost")
+        assert cost.startswith("Session usage:") and "estimated cost $" in cost

@@ -15,6 +15,7 @@ from claude_server.errors import CommandError, ConfigError
 from claude_server.model import EFFORT_LEVELS, PERMISSION_MODES, ThinkingConfig, read_mode
 from claude_server.provider import resolve_model
 from claude_server.services._command_context import CommandContext, Handler, SlashResult
+from claude_server.tools import describe_shells, format_todos, get_todos
 
 _GIT_TIMEOUT = 10.0
 _MAX_DIFF = 60_000
@@ -252,6 +253,17 @@ async def _usage(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
     return SlashResult(inv.name, text)
 
 
+async def _todos(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
+    return SlashResult(inv.name, format_todos(get_todos(ctx.session.tool_state)))
+
+
+async def _bashes(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
+    shells = describe_shells(ctx.session.tool_state)
+    if not shells:
+        return SlashResult(inv.name, "No background shells in this session.")
+    return SlashResult(inv.name, "Background shells:\n" + "\n".join(f"- {s}" for s in shells))
+
+
 async def _doctor(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
     return SlashResult(inv.name, await ctx.reports.doctor(ctx.project))
 
@@ -342,6 +354,8 @@ BUILTIN_HANDLERS: dict[str, Handler] = {
     "permissions": _permissions,
     "trust": _trust,
     "usage": _usage,
+    "todos": _todos,
+    "bashes": _bashes,
     "doctor": _doctor,
     "login": _login,
     "logout": _logout,

@@ -14,6 +14,7 @@ from claude_server.tools._bash import (
     BashTool,
     CommandWrapper,
     KillShellTool,
+    describe_shells,
     set_command_env,
     set_command_wrapper,
 )
@@ -25,7 +26,13 @@ from claude_server.tools._plan_mode import EnterPlanModeTool, ExitPlanModeTool
 from claude_server.tools._read import ReadTool
 from claude_server.tools._registry import BUILTIN_TOOLS, ToolRegistry, close_tool_state
 from claude_server.tools._ripgrep import find_ripgrep
-from claude_server.tools._todo import TodoReadTool, TodoWriteTool, clear_todos
+from claude_server.tools._todo import (
+    TodoReadTool,
+    TodoWriteTool,
+    clear_todos,
+    format_todos,
+    get_todos,
+)
 from claude_server.tools._web_fetch import WebFetchTool
 from claude_server.tools._web_search import WebSearchTool
 from claude_server.tools._write import WriteTool
@@ -53,7 +60,10 @@ __all__ = [
     "WriteTool",
     "clear_todos",
     "close_tool_state",
+    "describe_shells",
     "find_ripgrep",
+    "format_todos",
+    "get_todos",
     "input_schema",
     "set_command_env",
     "set_command_wrapper",

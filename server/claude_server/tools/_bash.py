@@ -543,6 +543,14 @@ def _find_shell(state: BashState, shell_id: str) -> BackgroundShell:
     return shell
 
 
+def describe_shells(state: dict[str, Any]) -> list[str]:
+    """One line per background shell of the session: id, status, command (``/bashes``)."""
+    return [
+        f"{shell.id}: {_status_line(shell)} - {shell.command}"
+        for shell in bash_state(state).shells.values()
+    ]
+
+
 def _status_line(shell: BackgroundShell) -> str:
     if shell.status == "running":
         return "running"
