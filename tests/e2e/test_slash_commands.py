@@ -43,7 +43,11 @@ async def test_commands(home: Path, fake: FakeAnthropic, tmp_path: Path) -> None
 
         assert "/model" in (await run("/help"))["output"]
         assert "-x = 1" in (await run("/diff"))["output"]
-        assert "app.py" in (await run("/status"))["output"]
+        status = (await run("/status"))["output"]
+        assert f"`{sid}`" in status and str(project) in status
+        assert "(3 changed files)" in status  # app.py, CLAUDE.md and .claude
+        assert "Permission mode**: `default`" in status and "settings.json" in status
+        assert "CLAUDE.md" in status and "MCP servers**: none" in status
         assert "Use tabs." in (await run("/memory"))["output"]
         config = (await run("/config"))["output"]
         assert "settings.json" in config and "Bash(git status)" in config

@@ -60,7 +60,9 @@ BUILTIN_COMMANDS: tuple[BuiltinCommand, ...] = (
         arguments="optional",
     ),
     BuiltinCommand("diff", "Show the uncommitted changes (git diff)"),
-    BuiltinCommand("status", "Show the working tree status (git status)"),
+    BuiltinCommand(
+        "status", "Show the session: version, model, mode, account, settings, memory, MCP, git"
+    ),
     BuiltinCommand("review", "Ask for a review of the uncommitted changes"),
     BuiltinCommand("commit", "Write a message for the staged changes and commit them"),
     BuiltinCommand("memory", "Show the CLAUDE.md memory files in effect"),

@@ -1,4 +1,4 @@
-"""The texts some commands show: settings, permissions, memory, credentials, ``/doctor``."""
+"""The texts some commands show: status, settings, permissions, memory, credentials, ``/doctor``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from claude_server import __version__
 from claude_server.auth import CredentialResolver
 from claude_server.config import collect_memory
+from claude_server.engine import LiveSession
 from claude_server.errors import ClaudePyError
 from claude_server.permissions import bwrap_path
 from claude_server.services._projects import ProjectContext
@@ -60,6 +61,35 @@ class Reports:
         """The credential source in use."""
         status = await self._credentials.status()
         return f"Credential source: `{status.source}` ({status.kind or 'none'}); API at {status.base_url}."
+
+    async def status_text(
+        self, project: ProjectContext, session: LiveSession, git_branch: str | None
+    ) -> str:
+        """``/status``: what this session runs with, as Claude Code's ``/status`` shows it."""
+        try:
+            status = await self._credentials.status()
+            account = f"`{status.source}` ({status.kind or 'none'}); API at {status.base_url}"
+        except ClaudePyError as exc:
+            account = f"unavailable: {exc.message}"
+        loaded = project.settings()
+        sources = ", ".join(f"{s.scope} `{s.label}`" for s in loaded.sources) or "none"
+        memory = collect_memory(project.directory, project.home)
+        servers = project.tools().server_names()
+        rows = [
+            ("Version", f"claude-py {__version__}"),
+            ("Session", f"`{session.session_id}`"),
+            ("Working directory", str(session.cwd)),
+            ("Git branch", git_branch or "not a git repository"),
+            ("Model", f"`{session.model}`"),
+            ("Permission mode", f"`{session.mode}`"),
+            ("Account", account),
+            ("Settings", sources),
+            ("Memory", ", ".join(str(f.path) for f in memory) or "none"),
+            ("MCP servers", ", ".join(servers) or "none"),
+        ]
+        lines = [f"- **{name}**: {value}" for name, value in rows]
+        notice = project.workspace().notice
+        return "\n".join(lines + (["", notice] if notice else []))
 
     async def login(self, api_key: str) -> str:
         """Store an API key; a sentence saying what happened."""

@@ -177,8 +177,15 @@ async def _diff(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
 
 async def _status(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
     session = ctx.session
-    status = await _git(session, "status", "--short", "--branch")
-    return SlashResult(inv.name, f"```\n{status}```")
+    branch: str | None = None
+    if await _in_repository(session):
+        # A repository with no commit has no HEAD to name yet; status --branch names it anyway.
+        lines = (await _git(session, "status", "--short", "--branch")).splitlines()
+        if lines:
+            changed = len(lines) - 1
+            noun = "file" if changed == 1 else "files"
+            branch = f"{lines[0].removeprefix('## ')} ({changed} changed {noun})"
+    return SlashResult(inv.name, await ctx.reports.status_text(ctx.project, session, branch))
 
 
 async def _review(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
