@@ -35,6 +35,8 @@ SEED_COMMANDS = [
     "files",
     "config",
     "permissions",
+    "hooks",
+    "agents",
     "trust",
     "usage",
     "cost",

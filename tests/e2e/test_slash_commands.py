@@ -202,3 +202,42 @@ async def test_todos_bashes_and_cost(home: Path, fake: FakeAnthropic, tmp_path: 
         assert "running - sleep 30" in shells
         cost = await run("/cost")
         assert cost.startswith("Session usage:") and "estimated cost $" in cost
+
+
+async def test_hooks_and_agents_list_what_the_project_configures(
+    home: Path, fake: FakeAnthropic, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    (project / ".claude" / "agents").mkdir(parents=True)
+    (project / ".claude" / "settings.json").write_text(
+        '{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": '
+        '[{"type": "command", "command": "./check-bash.sh"}]}],'
+        ' "Stop": [{"hooks": [{"type": "command", "command": "notify-send done"}]}]}}'
+    )
+    (project / ".claude" / "agents" / "tester.md").write_text(
+        "---\nname: tester\ndescription: Runs the tests\ntools: [Bash, Read]\n---\nRun them.\n"
+    )
+    trust_folder(home, project)
+    async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
+        sid = (await d.client.request("session/new", {"cwd": str(project)}))["sessionId"]
+
+        async def run(line: str) -> str:
+            reply = await d.client.request("session/command", {"sessionId": sid, "command": line})
+            return str(reply["output"])
+
+        hooks = await run("/hooks")
+        pre = hooks.index("**PreToolUse** `Bash`: command `./check-bash.sh`")
+        assert pre < hooks.index("**Stop**: command `notify-send done`")
+        agents = await run("/agents")
+        assert "| `tester` |" in agents and "Bash, Read" in agents and "Runs the tests" in agents
+        assert "| `general-purpose` | built-in |" in agents
+        with pytest.raises(RpcError) as extra:
+            await run("/hooks everything")
+        assert "takes no argument" in extra.value.message
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
+        sid = (await d.client.request("session/new", {"cwd": str(empty)}))["sessionId"]
+        reply = await d.client.request("session/command", {"sessionId": sid, "command": "/hooks"})
+        assert reply["output"].startswith("No hooks are configured.")

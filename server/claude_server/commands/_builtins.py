@@ -96,6 +96,8 @@ BUILTIN_COMMANDS: tuple[BuiltinCommand, ...] = (
     BuiltinCommand("usage", "Show the session's token usage and estimated cost", aliases=("cost",)),
     BuiltinCommand("todos", "Show the session's task list"),
     BuiltinCommand("bashes", "List the background shells of the session"),
+    BuiltinCommand("hooks", "List the hooks in force and the events they fire on"),
+    BuiltinCommand("agents", "List the sub-agents the Task tool can start"),
     BuiltinCommand("doctor", "Check the installation, credentials and connectivity"),
     BuiltinCommand("vim", "Toggle vi key bindings in the input", runs_in="client"),
     BuiltinCommand("copy", "Copy the last answer to the clipboard", runs_in="client"),

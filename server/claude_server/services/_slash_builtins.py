@@ -15,6 +15,7 @@ from claude_server.errors import CommandError, ConfigError
 from claude_server.model import EFFORT_LEVELS, PERMISSION_MODES, ThinkingConfig, read_mode
 from claude_server.provider import resolve_model
 from claude_server.services._command_context import CommandContext, Handler, SlashResult
+from claude_server.services._slash_info import INFO_HANDLERS
 from claude_server.tools import describe_shells, format_todos, get_todos
 
 _GIT_TIMEOUT = 10.0
@@ -370,5 +371,6 @@ BUILTIN_HANDLERS: dict[str, Handler] = {
     "rewind": _rewind,
     "export": _export,
     "compact": _compact,
+    **INFO_HANDLERS,
 }
 """Every built-in command that runs in the daemon."""
