@@ -35,6 +35,7 @@ SEED_COMMANDS = [
     "files",
     "config",
     "permissions",
+    "context",
     "hooks",
     "agents",
     "trust",

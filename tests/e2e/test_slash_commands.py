@@ -225,6 +225,18 @@ async def test_hooks_and_agents_list_what_the_project_configures(
             reply = await d.client.request("session/command", {"sessionId": sid, "command": line})
             return str(reply["output"])
 
+        before = await run("/context")
+        assert "| Messages | 0 |" in before and "| MCP tools | 0 |" in before
+        fake.add_turns(Turn.text("ok " * 2000))
+        await d.client.request(
+            "session/prompt",
+            {"sessionId": sid, "prompt": [{"type": "text", "text": "hello " * 4000}]},
+        )
+        after = await run("/context")
+        messages = int(after.split("| Messages | ")[1].split(" |")[0].replace(",", ""))
+        assert messages > 5000  # 24,000 characters in and 6,000 out, about four a token
+        assert " tokens (" in after and "| Built-in tools |" in after
+
         hooks = await run("/hooks")
         pre = hooks.index("**PreToolUse** `Bash`: command `./check-bash.sh`")
         assert pre < hooks.index("**Stop**: command `notify-send done`")

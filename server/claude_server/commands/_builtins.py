@@ -96,6 +96,7 @@ BUILTIN_COMMANDS: tuple[BuiltinCommand, ...] = (
     BuiltinCommand("usage", "Show the session's token usage and estimated cost", aliases=("cost",)),
     BuiltinCommand("todos", "Show the session's task list"),
     BuiltinCommand("bashes", "List the background shells of the session"),
+    BuiltinCommand("context", "Show what fills the context window, part by part"),
     BuiltinCommand("hooks", "List the hooks in force and the events they fire on"),
     BuiltinCommand("agents", "List the sub-agents the Task tool can start"),
     BuiltinCommand("doctor", "Check the installation, credentials and connectivity"),

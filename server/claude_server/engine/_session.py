@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from claude_server.compaction import CompactionResult
+from claude_server.compaction import CompactionResult, estimate_context
 from claude_server.engine._compacting import Compactor, auto_compact, compaction_event
 from claude_server.engine._context import CallContext
 from claude_server.engine._executor import ExecEnv, ToolSet
@@ -365,6 +365,26 @@ class LiveSession:
         return build_system_prompt(
             self.cwd, model=self.model, memory=self.project.memory(), git=git, extra=extra
         )
+
+    async def context_parts(self) -> list[tuple[str, int]]:
+        """``/context``: the estimated tokens of each part of the next request, in request order."""
+        system = await self._system_prompt()
+        memory = self.project.memory() or ""
+        tools = self._tools.definitions() if self._tools is not None else []
+        mcp = [t for t in tools if str(t.get("name", "")).startswith("mcp__")]
+        builtin = [t for t in tools if t not in mcp]
+        # Each part on its own; the empty request's own overhead would count once per part.
+        base = estimate_context([])
+        return [
+            ("System prompt", estimate_context([], system=system.replace(memory, "")) - base),
+            (
+                "Memory files and skills",
+                estimate_context([], system=memory) - base if memory else 0,
+            ),
+            ("Built-in tools", estimate_context([], tools=builtin) - base if builtin else 0),
+            ("MCP tools", estimate_context([], tools=mcp) - base if mcp else 0),
+            ("Messages", estimate_context(self.messages) - base if self.messages else 0),
+        ]
 
     async def compact_now(self, instructions: str | None) -> CompactionResult:
         """``/compact``: summarise the conversation now (CommandError when nothing can go)."""

@@ -1,8 +1,10 @@
-"""Commands that list what a project configures: ``/hooks`` and ``/agents``."""
+"""Commands that report what a session holds or a project configures: ``/context``,
+``/hooks`` and ``/agents``."""
 
 from __future__ import annotations
 
 from claude_server.commands import CommandInvocation
+from claude_server.compaction import compaction_threshold, context_window
 from claude_server.config import HOOK_EVENTS
 from claude_server.errors import CommandError
 from claude_server.services._command_context import CommandContext, Handler, SlashResult
@@ -11,6 +13,26 @@ from claude_server.services._command_context import CommandContext, Handler, Sla
 def _no_arguments(inv: CommandInvocation) -> None:
     if inv.arguments.strip():
         raise CommandError(f"/{inv.name} takes no argument, not {inv.arguments.strip()!r}.")
+
+
+async def _context(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
+    _no_arguments(inv)
+    session = ctx.session
+    parts = await session.context_parts()
+    window = context_window(session.model)
+    used = sum(tokens for _, tokens in parts)
+    lines = [
+        f"Context: about {used:,} of {window:,} tokens ({used / window:.0%}) for `{session.model}`; "
+        f"auto-compact at {compaction_threshold(session.model):,}.",
+        "",
+        "| part | tokens | share of window |",
+        "|---|---:|---:|",
+    ]
+    lines.extend(f"| {name} | {tokens:,} | {tokens / window:.1%} |" for name, tokens in parts)
+    lines.append(f"| Free | {window - used:,} | {(window - used) / window:.1%} |")
+    lines.append("")
+    lines.append("Figures are local estimates (about four characters a token).")
+    return SlashResult(inv.name, "\n".join(lines))
 
 
 async def _hooks(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
@@ -45,5 +67,5 @@ async def _agents(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
     return SlashResult(inv.name, "\n".join(lines))
 
 
-INFO_HANDLERS: dict[str, Handler] = {"hooks": _hooks, "agents": _agents}
+INFO_HANDLERS: dict[str, Handler] = {"context": _context, "hooks": _hooks, "agents": _agents}
 """The listing commands, merged into the built-in table."""
