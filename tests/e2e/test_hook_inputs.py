@@ -1,13 +1,15 @@
 """Hook inputs as Claude Code sends them, recorded by real hook commands through the daemon:
 a real transcript_path, PostToolUse after a success and PostToolUseFailure (with the error)
-after a failure."""
+after a failure, PostCompact with the summary, StopFailure when the API refuses a turn."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from fake_anthropic import FakeAnthropic, Turn
+import pytest
+from claude_cli._rpc import RpcError
+from fake_anthropic import FakeAnthropic, HttpError, Turn
 from support.daemon import daemon_env, stdio_daemon, trust_folder
 
 
@@ -42,3 +44,40 @@ async def test_post_tool_hooks_and_the_transcript(
         assert entry["session_id"] == sid
         transcript = Path(entry["transcript_path"])
         assert transcript.is_file() and transcript.name == f"{sid}.jsonl"
+
+
+async def test_post_compact_and_stop_failure_hooks(
+    home: Path, fake: FakeAnthropic, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    (project / ".claude").mkdir(parents=True)
+    log = tmp_path / "hooks.jsonl"
+    record = {"type": "command", "command": f"(cat; echo) >> {log}"}
+    hooks = {event: [{"hooks": [record]}] for event in ("PostCompact", "StopFailure")}
+    (project / ".claude" / "settings.json").write_text(json.dumps({"hooks": hooks}))
+    trust_folder(home, project)
+    summary = "<summary>The user asked two questions about the parser.</summary>"
+    fake.add_turns(
+        Turn.text("one"),
+        Turn.text("two"),
+        Turn.text(summary),
+        Turn.error(HttpError(400, "invalid_request_error", "prompt is too long")),
+    )
+    async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
+        sid = (await d.client.request("session/new", {"cwd": str(project)}))["sessionId"]
+        for text in ("first question", "second question"):
+            prompt = {"sessionId": sid, "prompt": [{"type": "text", "text": text}]}
+            await d.client.request("session/prompt", prompt)
+        command = {"sessionId": sid, "command": "/compact"}
+        assert "Compacted" in (await d.client.request("session/command", command))["output"]
+        failing = {"sessionId": sid, "prompt": [{"type": "text", "text": "third"}]}
+        with pytest.raises(RpcError):
+            await d.client.request("session/prompt", failing)
+
+    compacted, failed = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    assert compacted["hook_event_name"] == "PostCompact" and compacted["trigger"] == "manual"
+    assert "two questions about the parser" in compacted["compact_summary"]
+    assert failed["hook_event_name"] == "StopFailure"
+    assert failed["error"] and "prompt is too long" in failed["error_details"]
+    assert isinstance(failed["last_assistant_message"], str)
+    assert {compacted["session_id"], failed["session_id"]} == {sid}

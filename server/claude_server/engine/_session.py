@@ -47,6 +47,7 @@ from claude_server.model import (
     PermissionMode,
     PlanEvent,
     SessionEvent,
+    TextBlock,
     ThinkingConfig,
     TurnCompletedEvent,
     TurnStartedEvent,
@@ -321,7 +322,7 @@ class LiveSession:
                     pre_compact=self.hooks.pre_compact,
                 )
                 if result is not None:
-                    self._apply_compaction(result)
+                    await self._apply_compaction(result)
             outcome = await run_turn(
                 self.messages,
                 provider,
@@ -341,6 +342,9 @@ class LiveSession:
             if isinstance(exc, AuthInvalidError):
                 await self.deps.providers.rejected()
             self._fail(turn_id, state, exc)
+            # The turn's own error is what the caller must see, whatever the hook does.
+            with contextlib.suppress(ClaudePyError):
+                await self.hooks.stop_failure(exc.code, exc.message, self._last_assistant_text())
             raise
         except Exception as exc:
             log.exception("turn %s failed unexpectedly", turn_id)
@@ -403,12 +407,13 @@ class LiveSession:
         )
         if result is None:
             raise CommandError("There is nothing to compact yet.")
-        self._apply_compaction(result)
+        await self._apply_compaction(result)
         return result
 
-    def _apply_compaction(self, result: CompactionResult) -> None:
+    async def _apply_compaction(self, result: CompactionResult) -> None:
         self.history.apply_compaction(result)
         self.emit(compaction_event(result))
+        await self.hooks.post_compact(result.trigger, result.summary)
 
     def _exec_env(self) -> ExecEnv:
         assert self._tools is not None
@@ -504,6 +509,12 @@ class LiveSession:
                 )
                 return event.message
         raise InternalError("the side request ended without a message")
+
+    def _last_assistant_text(self) -> str:
+        for message in reversed(self.messages):
+            if message.role == "assistant":
+                return "".join(b.text for b in message.content if isinstance(b, TextBlock))
+        return ""
 
     def _fail(self, turn_id: str, state: TurnState, exc: ClaudePyError) -> None:
         self.history.record_interruption(state)

@@ -1,5 +1,5 @@
-"""The session-level hook points (SessionStart, UserPromptSubmit, Stop, SubagentStop,
-PreCompact, SessionEnd) as plain questions the session asks; tool hooks live in the executor."""
+"""The session-level hook points (SessionStart, UserPromptSubmit, Stop, StopFailure,
+SubagentStop, PreCompact, PostCompact, SessionEnd) as plain questions the session asks; tool hooks live in the executor."""
 
 from __future__ import annotations
 
@@ -88,6 +88,28 @@ class SessionHooks:
         if outcome.block:
             raise CommandError(f"A PreCompact hook stopped the compaction: {outcome.reason}")
         return "\n".join(outcome.context) or None
+
+    async def post_compact(self, trigger: str, summary: str) -> None:
+        """PostCompact: informational, with the summary that replaced the conversation."""
+        hooks = self.runner()
+        if hooks.has("PostCompact"):
+            await hooks.run(
+                "PostCompact",
+                {"trigger": trigger, "compact_summary": summary},
+                match=trigger,
+                mode=self._mode(),
+            )
+
+    async def stop_failure(self, error: str, details: str, last_message: str) -> None:
+        """StopFailure: the turn ended on an API error instead of an answer (informational)."""
+        hooks = self.runner()
+        if hooks.has("StopFailure"):
+            await hooks.run(
+                "StopFailure",
+                {"error": error, "error_details": details, "last_assistant_message": last_message},
+                match=error,
+                mode=self._mode(),
+            )
 
     async def session_end(self, reason: str) -> None:
         """SessionEnd: informational; failures are ignored."""
