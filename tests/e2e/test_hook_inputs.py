@@ -1,6 +1,7 @@
 """Hook inputs as Claude Code sends them, recorded by real hook commands through the daemon:
 a real transcript_path, PostToolUse after a success and PostToolUseFailure (with the error)
-after a failure, PostCompact with the summary, StopFailure when the API refuses a turn."""
+after a failure, PostCompact with the summary, StopFailure when the API refuses a turn,
+SubagentStart with its context for the sub-agent."""
 
 from __future__ import annotations
 
@@ -81,3 +82,46 @@ async def test_post_compact_and_stop_failure_hooks(
     assert failed["error"] and "prompt is too long" in failed["error_details"]
     assert isinstance(failed["last_assistant_message"], str)
     assert {compacted["session_id"], failed["session_id"]} == {sid}
+
+
+async def test_subagent_start_hook_adds_context_to_the_sub_agent(
+    home: Path, fake: FakeAnthropic, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    (project / ".claude").mkdir(parents=True)
+    log = tmp_path / "hooks.jsonl"
+    answer = json.dumps(
+        {
+            "hookSpecificOutput": {
+                "hookEventName": "SubagentStart",
+                "additionalContext": "Follow the security guidelines.",
+            }
+        }
+    )
+    script = tmp_path / "start.sh"
+    script.write_text(f"#!/bin/sh\n(cat; echo) >> {log}\necho '{answer}'\n")
+    script.chmod(0o755)
+    group = {"matcher": "general-purpose", "hooks": [{"type": "command", "command": str(script)}]}
+    (project / ".claude" / "settings.json").write_text(
+        json.dumps({"hooks": {"SubagentStart": [group]}})
+    )
+    trust_folder(home, project)
+    fake.add_turns(
+        Turn.tool_use("Task", {"description": "look around", "prompt": "list the files"}),
+        Turn.text("nothing here"),
+        Turn.text("done"),
+    )
+    async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
+        sid = (await d.client.request("session/new", {"cwd": str(project)}))["sessionId"]
+        prompt = {"sessionId": sid, "prompt": [{"type": "text", "text": "go"}]}
+        assert (await d.client.request("session/prompt", prompt))["stopReason"] == "end_turn"
+
+    (started,) = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    assert started["hook_event_name"] == "SubagentStart" and started["session_id"] == sid
+    assert started["agent_type"] == "general-purpose" and started["agent_id"].startswith("agent-")
+    sub_request = fake.message_requests[1].body
+    assert sub_request is not None
+    assert "Follow the security guidelines." in json.dumps(sub_request["system"])
+    main_request = fake.message_requests[0].body
+    assert main_request is not None
+    assert "Follow the security guidelines." not in json.dumps(main_request["system"])

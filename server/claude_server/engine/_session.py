@@ -442,6 +442,7 @@ class LiveSession:
             add_usage=self._add_usage,
             agents=self.project.agents,
             on_stop=lambda active: self.hooks.stop(active, subagent=True),
+            on_start=self.hooks.subagent_start,
             environment=self._subagent_context,
         )
         skills = SkillHost(

@@ -1,5 +1,5 @@
 """The session-level hook points (SessionStart, UserPromptSubmit, Stop, StopFailure,
-SubagentStop, PreCompact, PostCompact, SessionEnd) as plain questions the session asks; tool hooks live in the executor."""
+SubagentStart, SubagentStop, PreCompact, PostCompact, SessionEnd) as plain questions the session asks; tool hooks live in the executor."""
 
 from __future__ import annotations
 
@@ -73,6 +73,19 @@ class SessionHooks:
         if outcome.block and not outcome.stop:
             return outcome.reason or f"A {event} hook asked you to continue."
         return None
+
+    async def subagent_start(self, agent_id: str, agent_type: str) -> list[str]:
+        """SubagentStart: context added to the sub-agent's system prompt."""
+        hooks = self.runner()
+        if not hooks.has("SubagentStart"):
+            return []
+        outcome = await hooks.run(
+            "SubagentStart",
+            {"agent_id": agent_id, "agent_type": agent_type},
+            match=agent_type,
+            mode=self._mode(),
+        )
+        return outcome.context
 
     async def pre_compact(self, trigger: str, instructions: str | None) -> str | None:
         """PreCompact: extra summary instructions; CommandError when a hook refuses."""

@@ -8,6 +8,7 @@ its own prose stays inside it (the parent model summarises for the user).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -102,6 +103,8 @@ class SubagentHost:
     agents: Callable[[], dict[str, AgentDefinition]]
     on_stop: Callable[[bool], Awaitable[str | None]] | None = None
     """The SubagentStop hooks."""
+    on_start: Callable[[str, str], Awaitable[list[str]]] | None = None
+    """The SubagentStart hooks (agent id, agent type): context for the sub-agent's prompt."""
     environment: Callable[[], str] = field(default=lambda: "")
     """The environment section of the system prompt (cwd, platform, date)."""
 
@@ -158,10 +161,15 @@ class TaskTool:
         inner_emit = env.emit
         env.emit = _forwarding(inner_emit, ctx)
         messages = [Message.user_text(tool_input.prompt)]
+        system = definition.system_prompt + "\n\n" + self.host.environment()
+        if self.host.on_start is not None:
+            agent_id = f"agent-{parent_id or uuid.uuid4().hex[:12]}"
+            context = await self.host.on_start(agent_id, definition.name)
+            system += "".join(f"\n\n{line}" for line in context)
         config = TurnConfig(
             model=definition.model or self.host.model(),
             max_tokens=self.host.max_tokens,
-            system=definition.system_prompt + "\n\n" + self.host.environment(),
+            system=system,
             max_turns=self.host.max_turns,
         )
         outcome = await run_turn(
