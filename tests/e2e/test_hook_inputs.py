@@ -1,11 +1,12 @@
 """Hook inputs as Claude Code sends them, recorded by real hook commands through the daemon:
 a real transcript_path, PostToolUse after a success and PostToolUseFailure (with the error)
 after a failure, PostCompact with the summary, StopFailure when the API refuses a turn,
-SubagentStart with its context for the sub-agent."""
+SubagentStart with its context for the sub-agent, PermissionRequest answering for the user."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,52 @@ async def test_subagent_start_hook_adds_context_to_the_sub_agent(
     main_request = fake.message_requests[0].body
     assert main_request is not None
     assert "Follow the security guidelines." not in json.dumps(main_request["system"])
+
+
+async def test_permission_request_hook_answers_for_the_user(
+    home: Path, fake: FakeAnthropic, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    (project / ".claude").mkdir(parents=True)
+    log = tmp_path / "hooks.jsonl"
+    # Bash is allowed with a safer command; Write is refused with a message for the model.
+    script = tmp_path / "decide.py"
+    script.write_text(
+        "import json, sys\n"
+        "data = json.load(sys.stdin)\n"
+        f"open({str(log)!r}, 'a').write(json.dumps(data) + '\\n')\n"
+        "if data['tool_name'] == 'Bash':\n"
+        "    decision = {'behavior': 'allow', 'updatedInput': {'command': 'echo safer'}}\n"
+        "else:\n"
+        "    decision = {'behavior': 'deny', 'message': 'no writes today'}\n"
+        "print(json.dumps({'hookSpecificOutput': {'hookEventName': 'PermissionRequest',"
+        " 'decision': decision}}))\n"
+    )
+    command = {"type": "command", "command": f"{sys.executable} {script}"}
+    (project / ".claude" / "settings.json").write_text(
+        json.dumps({"hooks": {"PermissionRequest": [{"hooks": [command]}]}})
+    )
+    trust_folder(home, project)
+    fake.add_turns(
+        Turn.tool_use("Bash", {"command": "echo risky"}),
+        Turn.tool_use("Write", {"file_path": str(project / "x.txt"), "content": "x"}),
+        Turn.text("done"),
+    )
+    async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
+        sid = (await d.client.request("session/new", {"cwd": str(project)}))["sessionId"]
+        prompt = {"sessionId": sid, "prompt": [{"type": "text", "text": "go"}]}
+        assert (await d.client.request("session/prompt", prompt))["stopReason"] == "end_turn"
+
+    asked = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    assert [a["tool_name"] for a in asked] == ["Bash", "Write"]
+    assert asked[0]["hook_event_name"] == "PermissionRequest"
+    assert asked[0]["tool_input"] == {"command": "echo risky"}
+    assert asked[0]["permission_mode"] == "default"
+    bash_result = fake.message_requests[1].body
+    write_result = fake.message_requests[2].body
+    assert bash_result is not None and write_result is not None
+    assert "safer" in json.dumps(bash_result["messages"][-1]) and "risky" not in json.dumps(
+        bash_result["messages"][-1]["content"][0].get("content", "")
+    )
+    assert "no writes today" in json.dumps(write_result["messages"][-1])
+    assert not (project / "x.txt").exists()

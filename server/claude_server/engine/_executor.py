@@ -297,6 +297,21 @@ async def _permission(
         return None, None
     if decision.behavior == "allow" and hook_permission != "ask":
         return None, None
+    if env.hooks is not None and env.hooks.has("PermissionRequest"):
+        # Before anyone is asked (or told that no one can be): a hook may answer for the user.
+        answered = await env.hooks.run(
+            "PermissionRequest",
+            {"tool_name": tool.name, "tool_input": tool_input},
+            match=tool.name,
+            mode=env.mode(),
+        )
+        if answered.permission == "deny":
+            return (
+                f"Denied by a PermissionRequest hook: {answered.reason or 'no reason given'}",
+                None,
+            )
+        if answered.permission == "allow":
+            return None, answered.updated_input
     if not env.bridge.can_ask(env.session_id, "permission"):
         if env.headless_allows:
             return None, None

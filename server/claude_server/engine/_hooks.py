@@ -222,6 +222,25 @@ def _merge_json(outcome: HookOutcome, event: str, data: dict[str, Any]) -> None:
                 outcome.reasons.append(specific["permissionDecisionReason"])
         if isinstance(specific.get("updatedInput"), dict):
             outcome.updated_input = specific["updatedInput"]
+    elif event == "PermissionRequest":
+        _merge_permission_request(outcome, specific.get("decision"))
+
+
+def _merge_permission_request(outcome: HookOutcome, decision: Any) -> None:
+    # ``decision: {behavior: allow, updatedInput}`` or ``{behavior: deny, message}``; as for
+    # PreToolUse, a deny from any hook outweighs an allow from another.
+    if not isinstance(decision, dict) or decision.get("behavior") not in ("allow", "deny"):
+        return
+    behavior = decision["behavior"]
+    if outcome.permission == "deny":
+        return
+    outcome.permission = behavior
+    if behavior == "deny":
+        outcome.updated_input = None
+        if isinstance(decision.get("message"), str):
+            outcome.reasons.append(decision["message"])
+    elif isinstance(decision.get("updatedInput"), dict):
+        outcome.updated_input = decision["updatedInput"]
 
 
 def _text(raw: bytes) -> str:
