@@ -40,6 +40,7 @@ def test_permission_prompt_then_diff(
 ) -> None:
     target = project / "app.py"
     fake.add_turns(
+        Turn.tool_use("Glob", {"pattern": "app.py"}, text="Let me find it."),
         Turn.tool_use("Read", {"file_path": str(target)}, text="Let me look."),
         Turn.tool_use(
             "Edit", {"file_path": str(target), "old_string": "x = 1", "new_string": "x = 2"}
@@ -59,6 +60,7 @@ def test_permission_prompt_then_diff(
     screen = term.wait_for("I set x to 2.")
     assert "Updated app.py with 1 addition and 1 removal" in screen
     assert "2 - x = 1" in screen and "2 + x = 2" in screen  # numbered diff lines
+    assert "Found 1 file" in screen and "Read 3 lines" in screen  # the collapsed results
     assert target.read_text() == "a = 0\nx = 2\nb = 3\n"
     assert QUESTION not in term.wait_for(PROMPT_READY)
 

@@ -41,7 +41,7 @@ async def test_offset_and_limit_window_says_how_to_continue(
     assert lines == [f"{n:>6}\tline {n}" for n in range(10, 15)]
     assert "Showing lines 10-14 of 100" in text
     assert "offset=15" in text
-    assert result.display == [TextDisplay(text="Read lines 10-14 of 100")]
+    assert result.display == [TextDisplay(text="Read 5 lines (10-14 of 100)")]
 
 
 async def test_default_limit_is_2000_lines(

@@ -10,7 +10,7 @@ from typing import ClassVar
 from pydantic import BaseModel, Field
 
 from claude_server.globs import glob_to_regex
-from claude_server.model import PermissionLevel, ToolContext, ToolError, ToolResult
+from claude_server.model import PermissionLevel, TextDisplay, ToolContext, ToolError, ToolResult
 from claude_server.tools._common import BaseTool, ToolInput, search_root
 from claude_server.tools._ripgrep import run_ripgrep
 
@@ -107,4 +107,6 @@ globbing and grepping, do them in parallel where you can.
                 f"\n\n(Showing the {MAX_RESULTS} most recently modified of {len(entries)} "
                 "matching files. Use a more specific pattern or path to see others.)"
             )
-        return ToolResult(content=text)
+        found = f"Found {len(entries)} file{'s' * (len(entries) != 1)}"
+        # The model gets the paths; a user sees the count first, as in Claude Code.
+        return ToolResult(content=text, display=[TextDisplay(text=f"{found}\n{text}")])

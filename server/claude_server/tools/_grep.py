@@ -9,7 +9,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
-from claude_server.model import PermissionLevel, ToolContext, ToolError, ToolResult
+from claude_server.model import PermissionLevel, TextDisplay, ToolContext, ToolError, ToolResult
 from claude_server.tools._common import BaseTool, ToolInput, search_root
 from claude_server.tools._ripgrep import run_ripgrep
 
@@ -231,4 +231,5 @@ multiline to true for patterns that span lines.
             )
         if notes:
             text += "\n\n" + "\n".join(notes)
-        return ToolResult(content=text)
+        # Its first line already says what was found ("Found 3 files"); clients show it too.
+        return ToolResult(content=text, display=[TextDisplay(text=text)])

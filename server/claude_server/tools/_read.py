@@ -243,8 +243,15 @@ read them in parallel in one response.
             text += "\n\n" + "\n".join(notes)
         return ToolResult(
             content=text,
-            display=[TextDisplay(text=f"Read lines {start}-{last} of {window.total}")],
+            display=[TextDisplay(text=_read_line(start, last, window.total))],
         )
+
+
+def _read_line(start: int, last: int, total: int) -> str:
+    # Claude Code's collapsed line: "Read 40 lines", with the range when only part was read.
+    count = max(0, last - start + 1)
+    line = f"Read {count} line{'s' * (count != 1)}"
+    return line if count == total else f"{line} ({start}-{last} of {total})"
 
 
 def _read_media(path: Path, media_type: str, stat: os.stat_result) -> ToolResult:

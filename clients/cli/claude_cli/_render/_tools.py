@@ -140,10 +140,6 @@ def _content_lines(entry: ToolEntry, cwd: str, full: bool) -> tuple[list[Rendera
                     out.extend(Text(line, style=s.DIM) for line in rest)
                 elif rest:
                     collapsed = True
-            elif entry.name == "Read" and not full:
-                count = len(text_value.splitlines())
-                out.append(Text(f"Read {count} line{'s' * (count != 1)}", style=s.DIM))
-                collapsed = count > 0
             else:
                 rows = text_value.rstrip("\n").splitlines()
                 limit = None if full else TEXT_LINES
