@@ -114,8 +114,10 @@ def test_ask_user_question_picker(
     assert "1. pytest" in screen, "the daemon did not ask the question through the client"
     assert "Already configured" in screen and "3. Other" in screen
     term.keys("Down", "Enter")
-    term.wait_for("Going with unittest.")
+    screen = term.wait_for("Going with unittest.")
     assert "unittest" in json.dumps(_tool_results(fake)[-1])
+    # The answer stays in the transcript once the picker is gone.
+    assert "· Which test runner should I use? → unittest" in screen
 
 
 async def _second_client_answers(

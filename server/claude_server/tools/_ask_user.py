@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field, model_validator
 
-from claude_server.model import PermissionLevel, ToolContext, ToolResult
+from claude_server.model import PermissionLevel, TextDisplay, ToolContext, ToolResult
 from claude_server.tools._common import BaseTool, ToolInput
 
 
@@ -94,8 +94,9 @@ answer in their own words instead.
     async def execute(self, tool_input: AskUserQuestionInput, ctx: ToolContext) -> ToolResult:
         questions = [q.model_dump() for q in tool_input.questions]
         answers = await ctx.ask_user(questions)
-        lines = ["The user answered:"]
-        for q in tool_input.questions:
-            lines.append(f'- "{q.question}" → {format_answer(answers.get(q.question))}')
+        pairs = [(q.question, format_answer(answers.get(q.question))) for q in tool_input.questions]
+        lines = ["The user answered:", *(f'- "{q}" → {a}' for q, a in pairs)]
         lines.append("Carry on with these answers in mind.")
-        return ToolResult(content="\n".join(lines))
+        # The answers stay in the transcript of every client, not only in the model's context.
+        shown = "\n".join(f"· {q} → {a}" for q, a in pairs)
+        return ToolResult(content="\n".join(lines), display=[TextDisplay(text=shown)])
