@@ -116,6 +116,13 @@ async def test_stash_puts_aside_and_restores() -> None:
         await settle(lambda: actions.submitted == ["quick question"])
         pipe.send_text(CTRL_S)
         await settle(lambda: box.text == "half a thought" and box.stash is None)
+        # A second stash while one is held swaps them: nothing is ever dropped.
+        pipe.send_text(CTRL_S + "another idea")
+        await settle(lambda: box.text == "another idea" and box.stash == "half a thought")
+        pipe.send_text(CTRL_S)
+        await settle(lambda: box.text == "half a thought" and box.stash == "another idea")
+        pipe.send_text(CTRL_S)
+        await settle(lambda: box.text == "another idea" and box.stash == "half a thought")
 
 
 async def test_history_up_and_down_per_file(tmp_path: Path) -> None:

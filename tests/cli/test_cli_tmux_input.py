@@ -104,13 +104,16 @@ def test_stash_vi_and_image_paste(
     term.type("/vim")
     term.keys("Enter")
     term.wait_for("Vi mode on")
+    term.wait_for("-- INSERT --")  # vi mode starts in insert mode and says so
     term.type("hello")
     term.keys("Escape")
+    term.wait_for("-- NORMAL --")
     term.type("0x")  # normal mode: delete the first character
     term.wait_for(lambda s: _input_line(s) == "> ello")
     term.keys("Enter")
     term.wait_for("Quick answer.")
-    term.type("i/vim")
+    term.wait_for("-- INSERT --")  # the next prompt is typed, not navigated
+    term.type("/vim")
     term.keys("Enter")
     term.wait_for("Vi mode off")
 

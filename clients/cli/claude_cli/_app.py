@@ -348,8 +348,8 @@ class InteractiveApp:
             extras.append("stashed (ctrl+s)")
         if self.box is not None and self.screen is not None and self.screen.running:
             with contextlib.suppress(Exception):
-                if self.box.vi_mode():
-                    extras.append("vi")
+                if state := self.box.vi_state():
+                    extras.append(f"-- {state} --")
         if self.turns is not None and self.turns.queue:
             extras.append(f"{len(self.turns.queue)} queued")
         if self.bg_tasks is not None and (running := self.bg_tasks.status()):

@@ -11,6 +11,7 @@ from prompt_toolkit.completion import Completer
 from prompt_toolkit.document import Document
 from prompt_toolkit.enums import EditingMode
 from prompt_toolkit.history import History, InMemoryHistory
+from prompt_toolkit.key_binding.vi_state import InputMode
 from prompt_toolkit.layout import (
     Container,
     Dimension,
@@ -158,9 +159,16 @@ class InputBox:
         self.buffer.reset()
 
     def toggle_stash(self) -> str:
-        """Ctrl+S: put the text aside, or bring back what was put aside; says what happened."""
+        """Ctrl+S: put the text aside, or bring back what was put aside; says what happened.
+
+        With text in the box and a stash already held, the two change places: a second
+        Ctrl+S never drops what was put aside first.
+        """
         if self.buffer.text:
-            self.stash = self.buffer.text
+            held, self.stash = self.stash, self.buffer.text
+            if held is not None:
+                self.set_text(held)
+                return "swapped"
             self.buffer.reset()
             return "stashed"
         if self.stash is not None:
@@ -176,6 +184,7 @@ class InputBox:
             return
         self.buffer.append_to_history()
         self.buffer.reset()
+        get_app().vi_state.input_mode = InputMode.INSERT  # the next prompt starts typed
         self.actions.submit(text)
 
     def add_image(self, data: bytes, media_type: str) -> str:
@@ -196,9 +205,23 @@ class InputBox:
         return get_app().editing_mode == EditingMode.VI
 
     @staticmethod
+    def vi_state() -> str | None:
+        """``INSERT``, ``NORMAL``, ``VISUAL`` or ``REPLACE`` in vi mode, else None."""
+        app = get_app()
+        if app.editing_mode != EditingMode.VI:
+            return None
+        if app.vi_state.input_mode == InputMode.NAVIGATION:
+            return "VISUAL" if app.current_buffer.selection_state is not None else "NORMAL"
+        if app.vi_state.input_mode in (InputMode.REPLACE, InputMode.REPLACE_SINGLE):
+            return "REPLACE"
+        return "INSERT"
+
+    @staticmethod
     def toggle_vi() -> bool:
         """Switch between emacs and vi editing; returns True when vi is now on."""
         app = get_app()
         vi = app.editing_mode != EditingMode.VI
         app.editing_mode = EditingMode.VI if vi else EditingMode.EMACS
+        # Typing goes on where it was: vi mode starts in insert mode, as in Claude Code.
+        app.vi_state.input_mode = InputMode.INSERT
         return vi
