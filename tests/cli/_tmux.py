@@ -70,6 +70,18 @@ class Pane:
         """Type ``text`` literally."""
         self._tmux("send-keys", "-l", text)
 
+    def paste(self, text: str) -> None:
+        """Paste ``text`` as a terminal does (bracketed, when the program asked for it)."""
+        name = f"p{uuid.uuid4().hex[:8]}"
+        subprocess.run(
+            ["tmux", "-L", self.socket, "-f", "/dev/null", "load-buffer", "-b", name, "-"],
+            input=text,
+            text=True,
+            timeout=20,
+            check=True,
+        )
+        self._tmux("paste-buffer", "-p", "-d", "-b", name)
+
     def screen(self, escapes: bool = False) -> str:
         """The visible screen (with ``escapes``: colours and attributes as escape codes)."""
         args = ["capture-pane", "-p"] + (["-e"] if escapes else [])

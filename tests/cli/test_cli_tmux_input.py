@@ -128,3 +128,23 @@ def test_permission_mode_badge_and_shift_tab(
     assert status(home)["liveSessions"][-1]["sessionId"]
     term.keys("BTab")
     term.wait_for("⏵ default mode")
+
+
+def test_a_long_paste_collapses_in_the_box_and_the_transcript(
+    term: Pane, home: Path, project: Path, fake: FakeAnthropic
+) -> None:
+    fake.add_turns(Turn.text("That is a long log."))
+    term.start([], cli_env(home, fake.base_url), project)
+    term.wait_for(PROMPT_READY)
+    term.type("what fails here? ")
+    pasted = "".join(f"log line {n}\n" for n in range(1, 3001))
+    term.paste(pasted)
+    term.wait_for(lambda s: _input_line(s) == "> what fails here? [Pasted text #1 +3000 lines]")
+    term.keys("Enter")
+    screen = term.wait_for("That is a long log.")
+    assert "log line 6" in screen and "log line 7" not in screen
+    assert "… +2994 lines" in screen  # the first 6 of its 3,000 lines, then a count
+    request = fake.message_requests[-1].body
+    assert request is not None
+    sent = str(request["messages"][-1])
+    assert "what fails here? log line 1\\n" in sent and "log line 3000" in sent

@@ -28,6 +28,8 @@ from claude_cli._input._menu import completion_menu
 
 PLACEHOLDER = 'Try "explain this project" · / for commands · @ to mention files'
 MAX_INPUT_ROWS = 10
+PASTE_LINES = 10
+"""A paste of more lines than this goes into the box as a marker, not as text."""
 
 
 class InputActions(Protocol):
@@ -96,6 +98,7 @@ class InputBox:
         install_shift_enter_sequences()
         self.actions = actions
         self.stash: str | None = None
+        self.pastes: dict[str, str] = {}
         self.images: dict[int, tuple[bytes, str]] = {}
         """Pasted images by marker number: ``[Image #N]`` -> (data, media type)."""
         self.buffer = Buffer(
@@ -185,7 +188,26 @@ class InputBox:
         self.buffer.append_to_history()
         self.buffer.reset()
         get_app().vi_state.input_mode = InputMode.INSERT  # the next prompt starts typed
-        self.actions.submit(text)
+        # Markers are kept (not forgotten on send) so a prompt recalled from history expands too.
+        self.actions.submit(self.expand_pastes(text))
+
+    def paste(self, text: str) -> str:
+        """What a paste puts in the box: the text, or for a long one a ``[Pasted text #N +L
+        lines]`` marker that stands for it until the prompt is sent (as in Claude Code)."""
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        lines = text.count("\n") + (not text.endswith("\n"))
+        if lines <= PASTE_LINES:
+            return text
+        number = len(self.pastes) + 1
+        marker = f"[Pasted text #{number} +{lines} lines]"
+        self.pastes[marker] = text
+        return marker
+
+    def expand_pastes(self, text: str) -> str:
+        """``text`` with each paste marker replaced by the text it stands for."""
+        for marker, pasted in self.pastes.items():
+            text = text.replace(marker, pasted)
+        return text
 
     def add_image(self, data: bytes, media_type: str) -> str:
         """Keep a pasted image; returns its ``[Image #N]`` marker."""

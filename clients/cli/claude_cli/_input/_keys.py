@@ -105,6 +105,10 @@ def box_bindings(box: InputBox) -> KeyBindings:
     def _stash(event: KeyPressEvent) -> None:
         box.toggle_stash()
 
+    @kb.add(Keys.BracketedPaste, filter=focused)
+    def _paste(event: KeyPressEvent) -> None:
+        buf.insert_text(box.paste(event.data))
+
     @kb.add("c-v", filter=focused)
     def _paste_image(event: KeyPressEvent) -> None:
         marker = box.actions.paste_image()

@@ -38,11 +38,19 @@ def prefixed(marker: str, body: RenderableType, marker_style: str = "") -> Rende
     return Prefixed(marker, body, marker_style)
 
 
+USER_LINES = 12
+"""A prompt longer than this shows its first lines only (a long paste does not fill the screen)."""
+
+
 def render_user(entry: UserEntry) -> RenderableType:
     """The user's prompt, dimmed, as Claude Code shows it."""
     from rich.text import Text
 
-    return prefixed(">", Text(entry.text.rstrip("\n"), style=s.USER), s.USER)
+    lines = entry.text.rstrip("\n").split("\n")
+    if len(lines) > USER_LINES:
+        shown = USER_LINES // 2
+        lines = [*lines[:shown], f"… +{len(lines) - shown} lines"]
+    return prefixed(">", Text("\n".join(lines), style=s.USER), s.USER)
 
 
 def render_text_piece(text: str, first: bool) -> RenderableType:
