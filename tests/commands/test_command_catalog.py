@@ -36,6 +36,7 @@ SEED_COMMANDS = [
     "config",
     "permissions",
     "context",
+    "add-dir",
     "hooks",
     "agents",
     "trust",

@@ -253,3 +253,37 @@ async def test_hooks_and_agents_list_what_the_project_configures(
         sid = (await d.client.request("session/new", {"cwd": str(empty)}))["sessionId"]
         reply = await d.client.request("session/command", {"sessionId": sid, "command": "/hooks"})
         assert reply["output"].startswith("No hooks are configured.")
+
+
+async def test_add_dir_lets_the_session_edit_another_directory(
+    home: Path, fake: FakeAnthropic, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    other = tmp_path / "shared-lib"
+    other.mkdir()
+    target = other / "notes.txt"
+    write = Turn.tool_use("Write", {"file_path": str(target), "content": "hi\n"})
+    fake.add_turns(write, Turn.text("could not"), write, Turn.text("wrote it"))
+    async with stdio_daemon(daemon_env(home, fake.base_url)) as d:
+        sid = (await d.client.request("session/new", {"cwd": str(project)}))["sessionId"]
+
+        async def run(line: str) -> str:
+            reply = await d.client.request("session/command", {"sessionId": sid, "command": line})
+            return str(reply["output"])
+
+        await run("/mode acceptEdits")
+        prompt = {"sessionId": sid, "prompt": [{"type": "text", "text": "write the notes"}]}
+        await d.client.request("session/prompt", prompt)
+        assert not target.exists()  # outside the project: acceptEdits does not cover it
+        assert "Permission needed" in str(fake.message_requests[1].body)
+
+        assert f"Added {other}" in await run("/add-dir ../shared-lib")
+        assert "already" in await run(f"/add-dir {other}")
+        assert str(other) in await run("/add-dir")
+        with pytest.raises(RpcError) as missing:
+            await run("/add-dir ../nowhere")
+        assert "is not a directory" in missing.value.message
+
+        await d.client.request("session/prompt", prompt)
+        assert target.read_text() == "hi\n"

@@ -176,7 +176,11 @@ class TestProject:
         return self.toolset
 
     def checker(
-        self, mode: PermissionMode, session_rules: Sequence[str], tools: Iterable[Tool]
+        self,
+        mode: PermissionMode,
+        session_rules: Sequence[str],
+        tools: Iterable[Tool],
+        extra_dirs: Sequence[Path] = (),
     ) -> PermissionChecker:
         return self.rules
 

@@ -97,6 +97,12 @@ BUILTIN_COMMANDS: tuple[BuiltinCommand, ...] = (
     BuiltinCommand("todos", "Show the session's task list"),
     BuiltinCommand("bashes", "List the background shells of the session"),
     BuiltinCommand("context", "Show what fills the context window, part by part"),
+    BuiltinCommand(
+        "add-dir",
+        "Add a working directory to this session",
+        argument_hint="<path>",
+        arguments="optional",
+    ),
     BuiltinCommand("hooks", "List the hooks in force and the events they fire on"),
     BuiltinCommand("agents", "List the sub-agents the Task tool can start"),
     BuiltinCommand("doctor", "Check the installation, credentials and connectivity"),

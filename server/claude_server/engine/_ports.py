@@ -32,9 +32,14 @@ class Project(Protocol):
         ...
 
     def checker(
-        self, mode: PermissionMode, session_rules: Sequence[str], tools: Iterable[Tool]
+        self,
+        mode: PermissionMode,
+        session_rules: Sequence[str],
+        tools: Iterable[Tool],
+        extra_dirs: Sequence[Path] = (),
     ) -> PermissionChecker:
-        """The permission rules for the next tool call, knowing the session's ``tools``."""
+        """The permission rules for the next tool call, knowing the session's ``tools`` and the
+        directories ``/add-dir`` added to it."""
         ...
 
     def suggest_rules(self, tool_name: str, tool_input: dict[str, Any]) -> list[str]:

@@ -112,6 +112,8 @@ class LiveSession:
         self._scoped_allow: list[str] = []
         self._in_git = False
         self.allow_rules: list[str] = []
+        self.added_dirs: list[Path] = []
+        """Directories ``/add-dir`` gave this session (as if in additionalDirectories)."""
         """Rules the user allowed "always" during this session."""
         self.tool_state: dict[str, Any] = {}
         base_tools = project.tools()
@@ -464,7 +466,7 @@ class LiveSession:
         assert self._tools is not None
         # Rules a running skill's allowed-tools grant hold only during that turn.
         rules = [*self.allow_rules, *self._scoped_allow] if self.busy else list(self.allow_rules)
-        return self.project.checker(self.mode, rules, self._tools.all())
+        return self.project.checker(self.mode, rules, self._tools.all(), self.added_dirs)
 
     def _call_context(self, tool_call_id: str) -> CallContext:
         return CallContext(

@@ -110,10 +110,16 @@ class ProjectContext:
             log.warning("settings: %s", problem)
 
     def checker(
-        self, mode: PermissionMode, session_rules: Sequence[str], tools: Iterable[ToolFacts] = ()
+        self,
+        mode: PermissionMode,
+        session_rules: Sequence[str],
+        tools: Iterable[ToolFacts] = (),
+        extra_dirs: Sequence[Path] = (),
     ) -> RuleChecker:
         """A permission checker for the next tool call."""
-        checker = RuleChecker.from_settings(self.settings(), mode=mode, tools=ToolCatalog.of(tools))
+        checker = RuleChecker.from_settings(
+            self.settings(), mode=mode, additional_dirs=extra_dirs, tools=ToolCatalog.of(tools)
+        )
         for rule in session_rules:
             checker.add_rule("allow", rule, source="this session")
         return checker

@@ -1,7 +1,10 @@
-"""Commands that report what a session holds or a project configures: ``/context``,
+"""Commands about what a session holds or a project configures: ``/context``, ``/add-dir``,
 ``/hooks`` and ``/agents``."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 from claude_server.commands import CommandInvocation
 from claude_server.compaction import compaction_threshold, context_window
@@ -33,6 +36,27 @@ async def _context(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
     lines.append("")
     lines.append("Figures are local estimates (about four characters a token).")
     return SlashResult(inv.name, "\n".join(lines))
+
+
+async def _add_dir(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
+    session = ctx.session
+    given = inv.arguments.strip()
+    if not given:
+        added = "\n".join(f"- {d}" for d in session.added_dirs) or "- (none yet)"
+        return SlashResult(inv.name, f"Give a directory: `/add-dir PATH`. Added so far:\n{added}")
+    path = Path(os.path.expanduser(given))
+    path = (path if path.is_absolute() else session.cwd / path).resolve()
+    if not path.is_dir():
+        raise CommandError(f"{path} is not a directory.")
+    if path == session.cwd.resolve() or path in session.added_dirs:
+        return SlashResult(inv.name, f"{path} is already a working directory of this session.")
+    session.added_dirs.append(path)
+    return SlashResult(
+        inv.name,
+        f"Added {path} as a working directory for this session: files there are treated as "
+        "the project's (reads, and edits in acceptEdits mode). To keep it, add it to "
+        "`permissions.additionalDirectories` in `.claude/settings.json`.",
+    )
 
 
 async def _hooks(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
@@ -67,5 +91,10 @@ async def _agents(ctx: CommandContext, inv: CommandInvocation) -> SlashResult:
     return SlashResult(inv.name, "\n".join(lines))
 
 
-INFO_HANDLERS: dict[str, Handler] = {"context": _context, "hooks": _hooks, "agents": _agents}
+INFO_HANDLERS: dict[str, Handler] = {
+    "context": _context,
+    "add-dir": _add_dir,
+    "hooks": _hooks,
+    "agents": _agents,
+}
 """The listing commands, merged into the built-in table."""
