@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from claude_cli._rpc import RpcError
@@ -15,18 +16,31 @@ from fake_anthropic import FakeAnthropic, HttpError, Turn
 from support.daemon import daemon_env, stdio_daemon, trust_folder
 
 
-async def test_post_tool_hooks_and_the_transcript(
-    home: Path, fake: FakeAnthropic, tmp_path: Path
-) -> None:
+def _recording_project(
+    home: Path, tmp_path: Path, events: tuple[str, ...], **settings: object
+) -> tuple[Path, Path]:
+    """A trusted project whose hooks for ``events`` append their input to a log (one JSON a
+    line); returns the project and the log."""
     project = tmp_path / "project"
     (project / ".claude").mkdir(parents=True)
     log = tmp_path / "hooks.jsonl"
     record = {"type": "command", "command": f"(cat; echo) >> {log}"}
-    hooks = {event: [{"hooks": [record]}] for event in ("PostToolUse", "PostToolUseFailure")}
-    (project / ".claude" / "settings.json").write_text(
-        json.dumps({"hooks": hooks, "permissions": {"allow": ["Bash"]}})
-    )
+    hooks = {event: [{"hooks": [record]}] for event in events}
+    (project / ".claude" / "settings.json").write_text(json.dumps({"hooks": hooks, **settings}))
     trust_folder(home, project)
+    return project, log
+
+
+def _logged(log: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+
+
+async def test_post_tool_hooks_and_the_transcript(
+    home: Path, fake: FakeAnthropic, tmp_path: Path
+) -> None:
+    project, log = _recording_project(
+        home, tmp_path, ("PostToolUse", "PostToolUseFailure"), permissions={"allow": ["Bash"]}
+    )
     fake.add_turns(
         Turn.tool_use("Bash", {"command": "echo fine"}),
         Turn.tool_use("Read", {"file_path": str(project / "missing.txt")}),
@@ -37,7 +51,7 @@ async def test_post_tool_hooks_and_the_transcript(
         prompt = {"sessionId": sid, "prompt": [{"type": "text", "text": "go"}]}
         assert (await d.client.request("session/prompt", prompt))["stopReason"] == "end_turn"
 
-    success, failure = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    success, failure = _logged(log)
     assert success["hook_event_name"] == "PostToolUse" and success["tool_name"] == "Bash"
     assert "fine" in json.dumps(success["tool_response"]) and "error" not in success
     assert failure["hook_event_name"] == "PostToolUseFailure" and failure["tool_name"] == "Read"
@@ -51,13 +65,8 @@ async def test_post_tool_hooks_and_the_transcript(
 async def test_post_compact_and_stop_failure_hooks(
     home: Path, fake: FakeAnthropic, tmp_path: Path
 ) -> None:
+    _, log = _recording_project(home, tmp_path, ("PostCompact", "StopFailure"))
     project = tmp_path / "project"
-    (project / ".claude").mkdir(parents=True)
-    log = tmp_path / "hooks.jsonl"
-    record = {"type": "command", "command": f"(cat; echo) >> {log}"}
-    hooks = {event: [{"hooks": [record]}] for event in ("PostCompact", "StopFailure")}
-    (project / ".claude" / "settings.json").write_text(json.dumps({"hooks": hooks}))
-    trust_folder(home, project)
     summary = "<summary>The user asked two questions about the parser.</summary>"
     fake.add_turns(
         Turn.text("one"),
@@ -76,7 +85,7 @@ async def test_post_compact_and_stop_failure_hooks(
         with pytest.raises(RpcError):
             await d.client.request("session/prompt", failing)
 
-    compacted, failed = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    compacted, failed = _logged(log)
     assert compacted["hook_event_name"] == "PostCompact" and compacted["trigger"] == "manual"
     assert "two questions about the parser" in compacted["compact_summary"]
     assert failed["hook_event_name"] == "StopFailure"
@@ -117,7 +126,7 @@ async def test_subagent_start_hook_adds_context_to_the_sub_agent(
         prompt = {"sessionId": sid, "prompt": [{"type": "text", "text": "go"}]}
         assert (await d.client.request("session/prompt", prompt))["stopReason"] == "end_turn"
 
-    (started,) = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    (started,) = _logged(log)
     assert started["hook_event_name"] == "SubagentStart" and started["session_id"] == sid
     assert started["agent_type"] == "general-purpose" and started["agent_id"].startswith("agent-")
     sub_request = fake.message_requests[1].body
@@ -162,7 +171,7 @@ async def test_permission_request_hook_answers_for_the_user(
         prompt = {"sessionId": sid, "prompt": [{"type": "text", "text": "go"}]}
         assert (await d.client.request("session/prompt", prompt))["stopReason"] == "end_turn"
 
-    asked = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    asked = _logged(log)
     assert [a["tool_name"] for a in asked] == ["Bash", "Write"]
     assert asked[0]["hook_event_name"] == "PermissionRequest"
     assert asked[0]["tool_input"] == {"command": "echo risky"}
