@@ -148,3 +148,19 @@ def test_a_long_paste_collapses_in_the_box_and_the_transcript(
     assert request is not None
     sent = str(request["messages"][-1])
     assert "what fails here? log line 1\\n" in sent and "log line 3000" in sent
+
+
+def test_ctrl_r_shows_the_match_while_typing(
+    term: Pane, home: Path, project: Path, fake: FakeAnthropic
+) -> None:
+    fake.add_turns(Turn.text("Deployed."), Turn.text("Tested."))
+    term.start([], cli_env(home, fake.base_url), project)
+    term.wait_for(PROMPT_READY)
+    for prompt, answer in (("deploy the app", "Deployed."), ("run tests", "Tested.")):
+        term.type(prompt)
+        term.keys("Enter")
+        term.wait_for(answer)
+    term.keys("C-r")
+    term.type("depl")
+    # One Ctrl+R and the query: the box already shows the match.
+    term.wait_for(lambda s: _input_line(s).startswith("> deploy the app"))

@@ -20,7 +20,12 @@ from prompt_toolkit.layout import (
     Window,
 )
 from prompt_toolkit.layout.controls import BufferControl
-from prompt_toolkit.layout.processors import Processor, Transformation, TransformationInput
+from prompt_toolkit.layout.processors import (
+    HighlightIncrementalSearchProcessor,
+    Processor,
+    Transformation,
+    TransformationInput,
+)
 from prompt_toolkit.widgets import SearchToolbar
 
 from claude_cli._input._keys import box_bindings, install_shift_enter_sequences
@@ -112,7 +117,9 @@ class InputBox:
         self.control = BufferControl(
             self.buffer,
             search_buffer_control=self.search.control,
-            input_processors=[_Placeholder(placeholder)],
+            input_processors=[_Placeholder(placeholder), HighlightIncrementalSearchProcessor()],
+            # Ctrl+R shows the match as the query is typed, not only after a second Ctrl+R.
+            preview_search=True,
             focus_on_click=True,
         )
         self.window = Window(
