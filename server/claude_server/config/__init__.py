@@ -68,6 +68,7 @@ from claude_server.config._settings import (
     Settings,
     StatusLine,
 )
+from claude_server.config._token_file import TokenFile
 from claude_server.config._trust import TrustStore, strip_untrusted
 from claude_server.config._watch import SettingsWatcher
 from claude_server.config._write import add_permission_rule, atomic_write, enable_mcp_servers
@@ -105,6 +106,7 @@ __all__ = [
     "SettingsWatcher",
     "SourcedRule",
     "StatusLine",
+    "TokenFile",
     "TrustStore",
     "add_permission_rule",
     "atomic_write",

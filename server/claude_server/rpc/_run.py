@@ -7,10 +7,9 @@ import logging
 import signal
 import sys
 
-from claude_server.config import token_path
+from claude_server.config import TokenFile, token_path
 from claude_server.rpc._connection import warm_up
 from claude_server.rpc._core import RpcCore
-from claude_server.rpc._token import TokenFile
 from claude_server.rpc._transports import ListenAddress, SocketListener, serve_stdio
 
 log = logging.getLogger(__name__)

@@ -38,6 +38,7 @@ from claude_server.services._wire import (
     to_update,
     wire_content,
     wire_stop_reason,
+    wire_summary,
     wire_usage,
     wire_workspace,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "to_update",
     "wire_content",
     "wire_stop_reason",
+    "wire_summary",
     "wire_usage",
     "wire_workspace",
 ]

@@ -30,6 +30,7 @@ from claude_server.model import (
     UserMessageEvent,
 )
 from claude_server.services._workspace import WorkspaceReport
+from claude_server.sessions import SessionSummary
 
 _STOP_REASONS: frozenset[str] = frozenset(typing.get_args(p.StopReason))
 
@@ -154,4 +155,19 @@ def wire_workspace(report: WorkspaceReport) -> p.WorkspaceInfo:
         pending_mcp_servers=list(report.pending_mcp),
         problems=list(report.problems),
         notice=report.notice,
+    )
+
+
+def wire_summary(summary: SessionSummary) -> p.SessionSummaryInfo:
+    """A stored session's summary in the protocol's shape."""
+    return p.SessionSummaryInfo(
+        session_id=summary.session_id,
+        title=summary.title,
+        cwd=summary.cwd,
+        created_at=summary.created_at.isoformat(),
+        updated_at=summary.updated_at.isoformat(),
+        message_count=summary.message_count,
+        model=summary.model,
+        source="claude-code" if summary.source != "claude-py" else "claude-py",
+        forked_from=summary.forked_from,
     )

@@ -6,26 +6,10 @@ from typing import TYPE_CHECKING
 
 from claude_server import protocol as p
 from claude_server.rpc._dispatch import Handler
-from claude_server.services import Application, wire_workspace
-from claude_server.sessions import SessionSummary
+from claude_server.services import Application, wire_summary, wire_workspace
 
 if TYPE_CHECKING:
     from claude_server.rpc._connection import Connection
-
-
-def wire_summary(summary: SessionSummary) -> p.SessionSummaryInfo:
-    """A stored session's summary in the protocol's shape."""
-    return p.SessionSummaryInfo(
-        session_id=summary.session_id,
-        title=summary.title,
-        cwd=summary.cwd,
-        created_at=summary.created_at.isoformat(),
-        updated_at=summary.updated_at.isoformat(),
-        message_count=summary.message_count,
-        model=summary.model,
-        source="claude-code" if summary.source != "claude-py" else "claude-py",
-        forked_from=summary.forked_from,
-    )
 
 
 def storage_handlers(app: Application, conn: Connection) -> dict[str, Handler]:

@@ -1,4 +1,4 @@
-"""The TCP token file, shared by every daemon on one data dir.
+"""The token file remote clients (TCP, HTTP) must show, shared by every daemon on one data dir.
 
 Each daemon listening on TCP holds a shared lock on the file for as long as it runs. The first
 one (no lock held by anyone) writes a fresh token; the next ones read and reuse it; the last one
@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-from claude_server.config import ensure_private_dir
+from claude_server.config._paths import ensure_private_dir
 from claude_server.errors import ConfigError
 
 
