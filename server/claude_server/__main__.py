@@ -13,8 +13,17 @@ from claude_server import __version__
 from claude_server._compose import build_core
 from claude_server._logging import setup_logging
 from claude_server._process import forbid_inspection
-from claude_server.config import data_dir, ensure_private_dir, env_settings, log_dir, log_level
+from claude_server.config import (
+    TokenFile,
+    data_dir,
+    ensure_private_dir,
+    env_settings,
+    log_dir,
+    log_level,
+    token_path,
+)
 from claude_server.errors import ClaudePyError
+from claude_server.http import Guard, HttpAddress, HttpListener, is_loopback
 from claude_server.provider import ProviderSettings
 from claude_server.rpc import ListenAddress, announce, loopback, run_daemon
 
@@ -43,13 +52,51 @@ def _parser() -> argparse.ArgumentParser:
         "TCP binds to 127.0.0.1 unless a host is given, and clients must present the token "
         "from the data dir",
     )
+    parser.add_argument(
+        "--http",
+        metavar="[HOST:]PORT",
+        help="also serve the HTTP API (GET /health, POST /chat, GET /sessions, "
+        "GET /openapi.json) on 127.0.0.1 unless a host is given; requests must send "
+        "'Authorization: Bearer TOKEN' with the token from the data dir's tcp-token",
+    )
+    parser.add_argument(
+        "--http-cors",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let web pages of ORIGIN call the HTTP API (repeatable; none by default)",
+    )
+    parser.add_argument(
+        "--http-allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="accept HTTP requests addressed to NAME besides the loopback names (repeatable)",
+    )
     parser.add_argument("--version", action="version", version=f"claude-py-server {__version__}")
     return parser
 
 
-async def _serve(home: Path, addresses: list[ListenAddress], stdio: bool) -> int:
-    # run_daemon closes the application (sessions, MCP servers, HTTP client) when it stops.
-    return await run_daemon(build_core(home), addresses, stdio)
+async def _serve(
+    home: Path, addresses: list[ListenAddress], stdio: bool, args: argparse.Namespace
+) -> int:
+    core = build_core(home)
+    if args.http is None:
+        # run_daemon closes the application (sessions, MCP servers, HTTP client) when it stops.
+        return await run_daemon(core, addresses, stdio)
+    address = HttpAddress.parse(args.http)
+    token = TokenFile.acquire(token_path())
+    try:
+        guard = Guard(
+            token=token.token,
+            bound_host=address.host,
+            cors_origins=frozenset(args.http_cors),
+            extra_hosts=frozenset(args.http_allow_host),
+        )
+        http = HttpListener(core.app, address, guard)
+        return await run_daemon(core, addresses, stdio, beside=[http])
+    finally:
+        token.release()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         addresses = [ListenAddress.parse(text) for text in args.listen]
+        http_address = HttpAddress.parse(args.http) if args.http is not None else None
         home = ensure_private_dir(data_dir())
         # Fail early, before any socket exists, on a bad setting.
         env_settings()
@@ -69,10 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     for address in addresses:
         if address.kind == "tcp" and not loopback(address.host):
             log.warning("TCP listener on non-loopback address %s (token required)", address.host)
-    stdio = args.stdio or not addresses
+    if http_address is not None and not is_loopback(http_address.host):
+        log.warning("HTTP API on non-loopback address %s (token required)", http_address.host)
+    stdio = args.stdio or (not addresses and http_address is None)
     log.info("claude-py-server %s starting (pid %d)", __version__, os.getpid())
     try:
-        return asyncio.run(_serve(home, addresses, stdio))
+        return asyncio.run(_serve(home, addresses, stdio, args))
     except ClaudePyError as exc:
         announce(str(exc))
         return 1

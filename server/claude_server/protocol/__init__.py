@@ -24,6 +24,17 @@ from claude_server.protocol._commands import (
 )
 from claude_server.protocol._daemon import ConnectionInfo, DaemonStatusResult, LiveSessionInfo
 from claude_server.protocol._errors import DAEMON_ERRORS, JSONRPC_ERRORS, ErrorCode, ErrorData
+from claude_server.protocol._http import (
+    ChatRequest,
+    ChatResult,
+    ChatStarted,
+    HttpError,
+    HttpErrorDetail,
+    HttpHealthResult,
+    HttpMessage,
+    HttpSession,
+    HttpSessionList,
+)
 from claude_server.protocol._lifecycle import (
     PROTOCOL_VERSION,
     ClaudePyClientCapabilities,
@@ -136,6 +147,9 @@ __all__ = [
     "AuthStatusResult",
     "CancelRequestParams",
     "CancelledOutcome",
+    "ChatRequest",
+    "ChatResult",
+    "ChatStarted",
     "ClaudePyClientCapabilities",
     "ClaudePyServerCapabilities",
     "ClientCapabilities",
@@ -156,6 +170,12 @@ __all__ = [
     "FileMatchInfo",
     "FilesSearchParams",
     "FilesSearchResult",
+    "HttpError",
+    "HttpErrorDetail",
+    "HttpHealthResult",
+    "HttpMessage",
+    "HttpSession",
+    "HttpSessionList",
     "ImagePromptBlock",
     "InitializationOptions",
     "InitializeParams",

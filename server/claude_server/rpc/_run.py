@@ -6,6 +6,8 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Sequence
+from typing import Protocol
 
 from claude_server.config import TokenFile, token_path
 from claude_server.rpc._connection import warm_up
@@ -31,14 +33,39 @@ async def _unload_idle_sessions(core: RpcCore) -> None:
             log.info("unloaded %d idle session(s)", len(unloaded))
 
 
+class Listener(Protocol):
+    """Another edge's listener the daemon runs beside its own (the HTTP API)."""
+
+    @property
+    def description(self) -> str:
+        """What the start-up line says it serves."""
+        ...
+
+    async def start(self) -> None:
+        """Start serving."""
+        ...
+
+    async def close(self) -> None:
+        """Stop serving (before the application closes)."""
+        ...
+
+
 def announce(text: str) -> None:
     """A status line for whoever started the daemon (stderr; stdout may be the protocol)."""
     sys.stderr.write(f"claude-py-server: {text}\n")
     sys.stderr.flush()
 
 
-async def run_daemon(core: RpcCore, addresses: list[ListenAddress], stdio: bool) -> int:
-    """Serve until stopped: by a signal, or (with stdio) when the stdio client leaves."""
+async def run_daemon(
+    core: RpcCore,
+    addresses: list[ListenAddress],
+    stdio: bool,
+    beside: Sequence[Listener] = (),
+) -> int:
+    """Serve until stopped: by a signal, or (with stdio) when the stdio client leaves.
+
+    ``beside`` are other edges' listeners on the same application, started after these and
+    closed before the application is."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -50,7 +77,8 @@ async def run_daemon(core: RpcCore, addresses: list[ListenAddress], stdio: bool)
     if token_file is not None:
         core.tcp_token = token_file.token
     warm_up(core)
-    listeners = [SocketListener(core, a) for a in addresses]
+    listeners: list[SocketListener | Listener] = [SocketListener(core, a) for a in addresses]
+    listeners += beside
     janitor = asyncio.create_task(_unload_idle_sessions(core))
     exit_code = 0
     try:
