@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 from claude_cli._rpc import RpcClient
 from claude_server.http import ROUTES, openapi_document
-from fake_anthropic import FakeAnthropic, Turn
+from fake_anthropic import FakeAnthropic, ToolUse, Turn
 from support.daemon import SERVER_CMD, Updates, _drain, daemon_env, initialize
 
 ANSWER = "Hello over HTTP, and to the terminal watching too."
@@ -32,11 +32,11 @@ class HttpDaemon:
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
-    async def connect(self) -> tuple[RpcClient, Updates]:
+    async def connect(self, on_request: Any = None) -> tuple[RpcClient, Updates]:
         reader, writer = await asyncio.open_unix_connection(str(self.socket))
         updates = Updates()
-        client = RpcClient(reader, writer, updates)
-        await asyncio.wait_for(initialize(client), 30)
+        client = RpcClient(reader, writer, updates, on_request=on_request)
+        await asyncio.wait_for(initialize(client, answers=on_request is not None), 30)
         return client, updates
 
 
@@ -182,6 +182,41 @@ async def test_chat_streams_to_http_and_a_socket_client_sees_the_same_turn(
         assert [s["sessionId"] for s in listed["sessions"]] == [sid]
         assert fake.requests[-1].body["messages"][0]["content"][0]["text"] == "say hello"
         await terminal.close()
+
+
+async def test_a_permission_for_an_http_chat_is_answered_by_another_client(
+    home: Path, fake: FakeAnthropic, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    bash = ToolUse(name="Bash", input={"command": "touch made.txt"}, id="tu_1")
+    fake.add_turns(Turn(blocks=[bash]), Turn.text("made it"), Turn(blocks=[bash]), Turn.text("no"))
+    asked: list[dict[str, Any]] = []
+
+    async def allow(method: str, params: Any) -> Any:
+        asked.append(params)
+        return {"outcome": {"outcome": "selected", "optionId": "allow_once"}}
+
+    async with http_daemon(home, fake.base_url) as d, httpx.AsyncClient(base_url=d.url) as http:
+        terminal, _ = await d.connect(on_request=allow)
+        sid = (await terminal.request("session/new", {"cwd": str(project)}))["sessionId"]
+        chat = {"prompt": "make it", "sessionId": sid, "stream": False}
+        result = (await http.post("/chat", json=chat, headers=d.auth(), timeout=30)).json()
+        assert result["text"] == "made it"
+        assert [a["toolCall"]["toolName"] for a in asked] == ["Bash"]
+        assert (project / "made.txt").exists()
+        await terminal.close()
+
+        # With nobody able to answer, the call is refused and the model is told why.
+        (project / "made.txt").unlink()
+        alone = {"prompt": "again", "cwd": str(project), "stream": False}
+        assert (await http.post("/chat", json=alone, headers=d.auth(), timeout=30)).json()[
+            "text"
+        ] == "no"
+        assert not (project / "made.txt").exists()
+        refused = fake.message_requests[-1].body
+        assert refused is not None
+        assert "Permission needed" in refused["messages"][-1]["content"][0]["content"]
 
 
 async def test_chat_as_one_json_result_in_a_new_session(home: Path, fake: FakeAnthropic) -> None:
