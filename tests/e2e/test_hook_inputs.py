@@ -182,5 +182,9 @@ async def test_permission_request_hook_answers_for_the_user(
     assert "safer" in json.dumps(bash_result["messages"][-1]) and "risky" not in json.dumps(
         bash_result["messages"][-1]["content"][0].get("content", "")
     )
+    # The model learns who changed its call: the hook, not the user.
+    bash_text = json.dumps(bash_result["messages"][-1]["content"][0].get("content", ""))
+    assert "A PermissionRequest hook changed this call" in bash_text
+    assert "The user changed" not in bash_text
     assert "no writes today" in json.dumps(write_result["messages"][-1])
     assert not (project / "x.txt").exists()

@@ -132,3 +132,38 @@ async def test_headless_session_is_told_why(
         assert result["is_error"] is True
         assert "Permission needed" in result["content"]
         await client.close()
+
+
+async def test_an_answer_that_changes_the_call_runs_it_changed_and_says_who(
+    home: Path, fake: FakeAnthropic, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    fake.add_turns(
+        Turn(blocks=[ToolUse(name="Bash", input={"command": "touch risky.txt"}, id="tu_1")]),
+        Turn.text("ok"),
+    )
+
+    async def edit(method: str, params: Any) -> Any:
+        return {
+            "outcome": {
+                "outcome": "selected",
+                "optionId": "allow_once",
+                "updatedInput": {"command": "touch safer.txt"},
+            }
+        }
+
+    sock = home / "run" / "daemon.sock"
+    async with socket_daemon(daemon_env(home, fake.base_url), f"unix:{sock}") as d:
+        client, _ = await d.connect(on_request=edit)
+        sid = (await client.request("session/new", {"cwd": str(project)}))["sessionId"]
+        await client.request(
+            "session/prompt", {"sessionId": sid, "prompt": [{"type": "text", "text": "go"}]}
+        )
+        await client.close()
+    assert (project / "safer.txt").exists() and not (project / "risky.txt").exists()
+    body = fake.message_requests[1].body
+    assert body is not None
+    told = body["messages"][-1]["content"][0]["content"]
+    assert told.startswith("The user changed this call before approving it")
+    assert "safer.txt" in told

@@ -202,13 +202,15 @@ async def _run_one(call: ToolUseBlock, env: ExecEnv) -> ToolResultBlock:
     if refusal is not None:
         return _fail(call, env, refusal)
     note = None
-    if changed is not None and changed != raw_input:
+    if changed is not None and changed.input != raw_input:
         try:
-            tool_input = env.tools.validate(call.name, changed)
+            tool_input = env.tools.validate(call.name, changed.input)
         except ToolError as exc:
-            return _fail(call, env, f"Error: the input as the user changed it is invalid: {exc}")
+            return _fail(
+                call, env, f"Error: the input as {changed.by} changed it is invalid: {exc}"
+            )
         note = _changes_note(raw_input, changed)
-        raw_input = changed
+        raw_input = changed.input
 
     env.emit(ToolCallUpdateEvent(tool_call_id=call.id, status="in_progress"))
     if env.before_edit is not None:
@@ -234,14 +236,28 @@ async def _run_one(call: ToolUseBlock, env: ExecEnv) -> ToolResultBlock:
     return _finish(call, env, result)
 
 
-def _changes_note(before: dict[str, Any], after: dict[str, Any]) -> str:
-    changed = sorted(k for k in {*before, *after} if before.get(k) != after.get(k))
-    shown = json.dumps({k: after.get(k) for k in changed}, ensure_ascii=False)
+@dataclass(frozen=True, slots=True)
+class _Changed:
+    """A call's input as whoever approved it changed it."""
+
+    input: dict[str, Any]
+    by: str
+    """Who, for the model: "the user" or "a PermissionRequest hook"."""
+
+
+def _changed(updated: dict[str, Any] | None, by: str) -> _Changed | None:
+    return None if updated is None else _Changed(updated, by)
+
+
+def _changes_note(before: dict[str, Any], changed: _Changed) -> str:
+    after = changed.input
+    keys = sorted(k for k in {*before, *after} if before.get(k) != after.get(k))
+    shown = json.dumps({k: after.get(k) for k in keys}, ensure_ascii=False)
     if len(shown) > 2000:
         shown = shown[:2000] + "..."
     return (
-        "The user changed this call before approving it; it ran with these values instead of "
-        f"yours: {shown}"
+        f"{changed.by[0].upper()}{changed.by[1:]} changed this call before approving it; it ran "
+        f"with these values instead of yours: {shown}"
     )
 
 
@@ -286,7 +302,7 @@ async def _permission(
     tool_input: dict[str, Any],
     env: ExecEnv,
     hook_permission: str | None,
-) -> tuple[str | None, dict[str, Any] | None]:
+) -> tuple[str | None, _Changed | None]:
     """``(None, changed input or None)`` when the call may run, else the message telling the
     model why not."""
     decision = env.checker().check(tool.name, tool_input)
@@ -311,7 +327,7 @@ async def _permission(
                 None,
             )
         if answered.permission == "allow":
-            return None, answered.updated_input
+            return None, _changed(answered.updated_input, "a PermissionRequest hook")
     if not env.bridge.can_ask(env.session_id, "permission"):
         if env.headless_allows:
             return None, None
@@ -356,7 +372,7 @@ async def _permission(
         env.emit(PermissionResolvedEvent(request.request_id, call.id, "allowed", answer.choice))
         if answer.choice == "allow_always":
             env.remember_rule(tool.name, tool_input)
-        return None, answer.updated_input
+        return None, _changed(answer.updated_input, "the user")
     if answer.choice == "cancelled":
         env.emit(PermissionResolvedEvent(request.request_id, call.id, "cancelled"))
         return "Permission was not granted (the question was withdrawn).", None
