@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from claude_server import __version__
-from claude_server._compose import build_core
+from claude_server._compose import build_application
 from claude_server._logging import setup_logging
 from claude_server._process import forbid_inspection
 from claude_server.config import (
@@ -25,7 +25,14 @@ from claude_server.config import (
 from claude_server.errors import ClaudePyError
 from claude_server.http import Guard, HttpAddress, HttpListener, is_loopback
 from claude_server.provider import ProviderSettings
-from claude_server.rpc import ListenAddress, announce, loopback, run_daemon
+from claude_server.rpc import (
+    ListenAddress,
+    OutgoingLimits,
+    RpcCore,
+    announce,
+    loopback,
+    run_daemon,
+)
 
 log = logging.getLogger("claude_server")
 
@@ -80,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
 async def _serve(
     home: Path, addresses: list[ListenAddress], stdio: bool, args: argparse.Namespace
 ) -> int:
-    core = build_core(home)
+    core = RpcCore(build_application(home), OutgoingLimits.from_env(os.environ))
     if args.http is None:
         # run_daemon closes the application (sessions, MCP servers, HTTP client) when it stops.
         return await run_daemon(core, addresses, stdio)

@@ -1,7 +1,8 @@
-"""The composition root: builds the daemon's parts from the environment, once, in order.
+"""The composition root: builds the application layer from the environment, once, in order.
 
 Nothing here decides anything at run time; each part is constructed complete (no attribute is
-assigned after construction) and handed to the next.
+assigned after construction) and handed to the next. No edge is imported here: each entry
+point puts its own edge over the application (``claude-py -p`` must not load pygls).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from claude_server.auth import CredentialResolver
 from claude_server.config import TrustStore, claude_json_path, env_settings, load_settings
 from claude_server.engine import EngineDeps, EngineLimits, SessionManager
 from claude_server.provider import resolve_model
-from claude_server.rpc import OutgoingLimits, RpcCore
 from claude_server.services import (
     Application,
     ClientHub,
@@ -28,8 +28,11 @@ from claude_server.sessions import ClaudeCodeTranscripts, SessionStore
 from claude_server.tools import close_tool_state
 
 
-def build_application(data_dir: Path, env: Mapping[str, str] | None = None) -> Application:
-    """The daemon's application layer, wired; ``data_dir`` holds sessions and sockets."""
+def build_application(
+    data_dir: Path, env: Mapping[str, str] | None = None, *, persist: bool = True
+) -> Application:
+    """The daemon's application layer, wired; ``data_dir`` holds sessions and sockets
+    (``persist=False``: new sessions live in memory only, as ``--no-session-persistence``)."""
     env = dict(os.environ if env is None else env)
     settings = env_settings(env)
     user_home = Path(env.get("HOME") or Path.home())
@@ -60,7 +63,7 @@ def build_application(data_dir: Path, env: Mapping[str, str] | None = None) -> A
     )
     sessions = SessionManager(
         deps,
-        SessionStore(data_dir / "sessions"),
+        SessionStore(data_dir / "sessions") if persist else None,
         ClaudeCodeTranscripts.from_env(env, home=user_home),
     )
     commands = SlashCommands(sessions, projects, Reports(credentials))
@@ -73,9 +76,3 @@ def build_application(data_dir: Path, env: Mapping[str, str] | None = None) -> A
         hub=hub,
         data_dir=data_dir,
     )
-
-
-def build_core(data_dir: Path, env: Mapping[str, str] | None = None) -> RpcCore:
-    """The JSON-RPC edge's shared core over a freshly built application."""
-    env = dict(os.environ if env is None else env)
-    return RpcCore(build_application(data_dir, env), OutgoingLimits.from_env(env))

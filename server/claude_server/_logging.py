@@ -18,17 +18,19 @@ _FORMAT = "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"
 _CHATTY = ("pygls", "httpx", "httpcore", "websockets", "asyncio")
 
 
-def setup_logging(log_file: Path | None, level_name: str) -> None:
-    """Send the daemon's logs, from ``level_name`` up, to ``log_file`` (rotated) and stderr."""
+def setup_logging(log_file: Path | None, level_name: str, *, stderr: bool = True) -> None:
+    """Send the daemon's logs, from ``level_name`` up, to ``log_file`` (rotated) and, unless
+    ``stderr`` is false (``-p``, whose stderr is for one-line notices), to stderr."""
     level = logging.getLevelNamesMapping().get(level_name.upper(), logging.INFO)
     root = logging.getLogger()
     root.setLevel(level)
     for handler in list(root.handlers):
         root.removeHandler(handler)
     formatter = logging.Formatter(_FORMAT)
-    stderr = logging.StreamHandler(sys.stderr)
-    stderr.setFormatter(formatter)
-    root.addHandler(stderr)
+    if stderr:
+        console = logging.StreamHandler(sys.stderr)
+        console.setFormatter(formatter)
+        root.addHandler(console)
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fh = RotatingFileHandler(log_file, maxBytes=5_000_000, backupCount=3, encoding="utf-8")

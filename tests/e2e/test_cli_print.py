@@ -56,10 +56,11 @@ def test_api_error_is_one_clear_line(home: Path, fake: FakeAnthropic) -> None:
     )
     done = _run(["-p", "hello"], daemon_env(home, fake.base_url), home)
     assert done.returncode == 1
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    assert "prompt is too long" in lines[0]
-    assert "Traceback" not in done.stderr
+    # As Claude Code's text output: the error is the run's result, one line on stdout.
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1, done.stdout
+    assert lines[0].startswith("API Error: ") and "prompt is too long" in lines[0]
+    assert done.stderr == ""
 
 
 def test_rejected_key_says_how_to_fix_it(home: Path, fake: FakeAnthropic) -> None:
@@ -77,15 +78,15 @@ def test_unreachable_api_is_one_clear_line(home: Path) -> None:
     env["CLAUDE_PY_MAX_ATTEMPTS"] = "1"
     done = _run(["-p", "hello"], env, home)
     assert done.returncode == 1
-    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
-    assert "Traceback" not in done.stderr
+    assert len(done.stdout.strip().splitlines()) == 1, done.stdout
+    assert "Could not connect" in done.stdout and done.stderr == ""
 
 
 def test_usage_errors(home: Path) -> None:
     env = dict(os.environ, CLAUDE_PY_HOME=str(home))
     empty = _run(["-p", "   "], env, home)
-    assert empty.returncode == 2
-    assert "empty" in empty.stderr
+    assert empty.returncode == 1  # as Claude Code
+    assert "Input must be provided" in empty.stderr
     version = _run(["--version"], env, home)
     assert version.returncode == 0
     assert version.stdout.startswith("claude-py ")

@@ -181,6 +181,7 @@ class TestProject:
         session_rules: Sequence[str],
         tools: Iterable[Tool],
         extra_dirs: Sequence[Path] = (),
+        session_deny: Sequence[str] = (),
     ) -> PermissionChecker:
         return self.rules
 

@@ -2,7 +2,8 @@
 
 Module map (one idea each):
 
-- ``__main__``: argument parsing; ``-p`` (and a non-terminal stdout) goes to ``_headless``.
+- ``__main__``: argument parsing; ``-p`` (and a non-terminal stdout) is handed by ``exec`` to
+  the daemon package's headless entry, which runs the engine in that one process.
 - ``_early``: the first ``initialize``, sent on a plain socket before heavy imports.
 - ``_paths``, ``_connect``: where the daemon's socket is; connecting, spawning it under a lock,
   stale sockets, reconnecting with back-off; ``_rpc``: JSON-RPC over LSP framing.

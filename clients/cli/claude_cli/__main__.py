@@ -1,8 +1,10 @@
 """``claude-py``: the terminal client.
 
-``claude-py`` alone opens the interactive client attached to the user's daemon; ``-p`` (or a
-stdout or stdin that is not a terminal) answers one prompt on stdout and exits. Only argparse
-loads here: the interactive UI and the headless path import what they need when chosen.
+``claude-py`` alone opens the interactive client attached to the user's daemon. ``-p``, an
+``--output-format``/``--input-format`` flag (what the Agent SDKs pass) or a stdout or stdin that
+is not a terminal hands the whole command line to the headless entry
+(``claude_server._print``, Claude Code's ``-p`` flags and output formats) by ``exec``, before
+anything else loads. The interactive UI imports what it needs only when chosen.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
         "--print",
         action="store_true",
         dest="print_mode",
-        help="print the answer to stdout and exit (non-interactive)",
+        help="print the answer to stdout and exit (non-interactive); `claude-py -p --help` "
+        "lists Claude Code's headless flags (--output-format, --max-turns, --tools, ...)",
     )
     parser.add_argument("--model", help="model id or alias for this session")
     parser.add_argument(
@@ -67,53 +70,31 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-STDIN_WAIT_SECONDS = 3.0
-"""With a prompt given, how long piped input may take to start arriving before it is ignored
-(a stdin that is open but never written, as some launchers leave it, must not hang the run)."""
+_HEADLESS_FLAGS = ("-p", "--print", "--output-format", "--input-format")
+"""Any of these (Claude Code's SDKs pass the formats without ``-p``) means a headless run."""
 
 
-def _piped_input(prompt_given: bool) -> str:
-    if sys.stdin.isatty():
-        return ""
-    if prompt_given:
-        import select
-
-        try:
-            ready, _, _ = select.select([sys.stdin], [], [], STDIN_WAIT_SECONDS)
-        except (OSError, ValueError):
-            return ""
-        if not ready:
-            return ""
-    return sys.stdin.read()
+def _headless_wanted(argv: list[str]) -> bool:
+    if "--" in argv:
+        argv = argv[: argv.index("--")]
+    for arg in argv:
+        if arg in _HEADLESS_FLAGS or arg.split("=", 1)[0] in _HEADLESS_FLAGS[2:]:
+            return True
+    if any(arg in ("-h", "--help", "--version") for arg in argv):
+        return False
+    # Not a terminal on both ends: behave like -p, so scripts and pipes get plain text.
+    return not (sys.stdout.isatty() and sys.stdin.isatty())
 
 
-def _print_mode(args: argparse.Namespace, cwd: str) -> int:
-    piped = _piped_input(args.prompt is not None)
-    if args.prompt is None:
-        if not piped and sys.stdin.isatty():
-            sys.stderr.write("claude-py: error: -p needs a prompt (as an argument or on stdin)\n")
-            return 2
-        prompt = piped
-    else:
-        # As Claude Code: `git diff | claude-py -p "review this"` sends both.
-        prompt = f"{args.prompt}\n\n{piped}" if piped.strip() else args.prompt
-    if not prompt.strip():
-        sys.stderr.write("claude-py: error: the prompt is empty\n")
-        return 2
-    if args.resume is True:
-        sys.stderr.write("claude-py: error: with -p, --resume needs a session id\n")
-        return 2
-    from claude_cli._headless import PrintOptions, main_print  # asyncio only when needed
-
-    options = PrintOptions(
-        prompt=prompt,
-        cwd=cwd,
-        model=args.model,
-        mode=args.permission_mode,
-        continue_last=args.continue_last,
-        resume=args.resume,
-    )
-    return main_print(options)
+def _exec_headless(argv: list[str]) -> int:
+    """Hand the run to the headless entry in this same process (``exec``): the engine runs
+    here, with no daemon, and the terminal client's imports never load."""
+    command = [sys.executable, "-m", "claude_server._print", *argv]
+    try:
+        os.execv(sys.executable, command)  # noqa: S606 - this interpreter, our own module
+    except OSError as exc:
+        sys.stderr.write(f"claude-py: error: cannot start the headless run: {exc}\n")
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         from claude_cli._trust_command import main as trust_main
 
         return trust_main(argv[1:])
+    if _headless_wanted(argv):
+        return _exec_headless(argv)
     args = _parser().parse_args(argv)
     try:
         cwd = os.getcwd()
@@ -139,10 +122,6 @@ def main(argv: list[str] | None = None) -> int:
             "claude-py: error: the current directory no longer exists; cd to one that does\n"
         )
         return 1
-    interactive_terminal = sys.stdout.isatty() and sys.stdin.isatty()
-    if args.print_mode or not interactive_terminal:
-        # Not a terminal on both ends: behave like -p, so scripts and pipes get plain text.
-        return _print_mode(args, cwd)
     from claude_cli._early import send_initialize
     from claude_cli._paths import socket_path
 

@@ -15,6 +15,8 @@ from claude_server.engine._bridge import (
 from claude_server.engine._executor import ToolSet
 from claude_server.engine._hooks import HookRunner, matcher_fires
 from claude_server.engine._manager import SessionManager
+from claude_server.engine._observer import DenialSource, TurnObserver
+from claude_server.engine._options import SessionOptions
 from claude_server.engine._ports import (
     EngineDeps,
     EngineLimits,
@@ -31,6 +33,7 @@ __all__ = [
     "AgentDefinition",
     "ClientBridge",
     "CombinedTools",
+    "DenialSource",
     "EngineDeps",
     "EngineLimits",
     "HookRunner",
@@ -43,9 +46,11 @@ __all__ = [
     "ProjectSource",
     "Providers",
     "SessionManager",
+    "SessionOptions",
     "TaskTool",
     "ToolSet",
     "TurnConfig",
+    "TurnObserver",
     "TurnOutcome",
     "builtin_agents",
     "matcher_fires",

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from claude_server.config import HookEvent
 from claude_server.engine._bridge import ClientBridge, PermissionRequest
 from claude_server.engine._hooks import HookRunner
+from claude_server.engine._observer import DenialSource, TurnObserver
 from claude_server.model import (
     PermissionChecker,
     PermissionLevel,
@@ -88,6 +89,8 @@ class ExecEnv:
     mode: Callable[[], str] = lambda: "default"
     before_edit: Callable[[str], None] | None = None
     """Called with the path a file-editing call is about to change (the undo snapshots)."""
+    observer: TurnObserver | None = None
+    """Told of each refused call (and, through the turn, of the model's stream)."""
 
 
 @dataclass(slots=True)
@@ -183,7 +186,7 @@ async def _run_one(call: ToolUseBlock, env: ExecEnv) -> ToolResultBlock:
         )
         if pre.block or pre.permission == "deny":
             why = pre.reason or "no reason given"
-            return _fail(call, env, f"Blocked by a PreToolUse hook: {why}")
+            return _refuse(call, env, f"Blocked by a PreToolUse hook: {why}", "hook")
         if pre.updated_input is not None:
             raw_input = pre.updated_input
         hook_permission = pre.permission
@@ -200,7 +203,7 @@ async def _run_one(call: ToolUseBlock, env: ExecEnv) -> ToolResultBlock:
 
     refusal, changed = await _permission(tool, call, raw_input, env, hook_permission)
     if refusal is not None:
-        return _fail(call, env, refusal)
+        return _refuse(call, env, refusal.message, refusal.source)
     note = None
     if changed is not None and changed.input != raw_input:
         try:
@@ -234,6 +237,14 @@ async def _run_one(call: ToolUseBlock, env: ExecEnv) -> ToolResultBlock:
     if env.hooks is not None and env.hooks.has(event):
         result = await _post_hooks(event, tool, call, raw_input, result, env)
     return _finish(call, env, result)
+
+
+@dataclass(frozen=True, slots=True)
+class _Refusal:
+    """Why a call may not run: the message for the model, and who refused."""
+
+    message: str
+    source: DenialSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,13 +313,13 @@ async def _permission(
     tool_input: dict[str, Any],
     env: ExecEnv,
     hook_permission: str | None,
-) -> tuple[str | None, _Changed | None]:
-    """``(None, changed input or None)`` when the call may run, else the message telling the
-    model why not."""
+) -> tuple[_Refusal | None, _Changed | None]:
+    """``(None, changed input or None)`` when the call may run, else why not (the message
+    tells the model)."""
     decision = env.checker().check(tool.name, tool_input)
     if decision.behavior == "deny":
         # A deny rule holds even against a hook's "allow": never wrong in the dangerous way.
-        return f"Permission denied: {decision.reason}", None
+        return _Refusal(f"Permission denied: {decision.reason}", "rule"), None
     if hook_permission == "allow":
         return None, None
     if decision.behavior == "allow" and hook_permission != "ask":
@@ -322,19 +333,18 @@ async def _permission(
             mode=env.mode(),
         )
         if answered.permission == "deny":
-            return (
-                f"Denied by a PermissionRequest hook: {answered.reason or 'no reason given'}",
-                None,
-            )
+            why = answered.reason or "no reason given"
+            return _Refusal(f"Denied by a PermissionRequest hook: {why}", "hook"), None
         if answered.permission == "allow":
             return None, _changed(answered.updated_input, "a PermissionRequest hook")
     if not env.bridge.can_ask(env.session_id, "permission"):
         if env.headless_allows:
             return None, None
-        return (
-            f"Permission needed: {_sentence(decision.reason)} No one can approve it here (no attached "
-            "client answers permission requests). Do not retry this call; work without it or "
-            "tell the user which permission rule would allow it."
+        return _Refusal(
+            f"Permission needed: {_sentence(decision.reason)} No one can approve it here (no "
+            "attached client answers permission requests). Do not retry this call; work without "
+            "it or tell the user which permission rule would allow it.",
+            "nobody",
         ), None
     request = PermissionRequest(
         request_id=uuid.uuid4().hex[:12],
@@ -375,10 +385,12 @@ async def _permission(
         return None, _changed(answer.updated_input, "the user")
     if answer.choice == "cancelled":
         env.emit(PermissionResolvedEvent(request.request_id, call.id, "cancelled"))
-        return "Permission was not granted (the question was withdrawn).", None
+        return _Refusal("Permission was not granted (the question was withdrawn).", "user"), None
     env.emit(PermissionResolvedEvent(request.request_id, call.id, "rejected", answer.choice))
     why = f" The user said: {answer.message}" if answer.message else ""
-    return f"The user rejected this tool call.{why} Do not retry it unchanged.", None
+    return _Refusal(
+        f"The user rejected this tool call.{why} Do not retry it unchanged.", "user"
+    ), None
 
 
 def _finish(call: ToolUseBlock, env: ExecEnv, result: ToolResult) -> ToolResultBlock:
@@ -395,6 +407,14 @@ def _finish(call: ToolUseBlock, env: ExecEnv, result: ToolResult) -> ToolResultB
     return ToolResultBlock(
         tool_use_id=call.id, content=result.content, is_error=True if result.is_error else None
     )
+
+
+def _refuse(
+    call: ToolUseBlock, env: ExecEnv, message: str, source: DenialSource
+) -> ToolResultBlock:
+    if env.observer is not None:
+        env.observer.denied(call, message, source)
+    return _fail(call, env, message)
 
 
 def _fail(call: ToolUseBlock, env: ExecEnv, message: str) -> ToolResultBlock:

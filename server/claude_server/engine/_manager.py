@@ -8,6 +8,7 @@ import time
 import uuid
 from pathlib import Path
 
+from claude_server.engine._options import SessionOptions
 from claude_server.engine._ports import EngineDeps
 from claude_server.engine._record import SessionRecord
 from claude_server.engine._session import LiveSession
@@ -37,9 +38,23 @@ class SessionManager:
         self._sessions: dict[str, LiveSession] = {}
         self._loading: dict[str, asyncio.Lock] = {}
 
-    def new(self, cwd: Path, model: str | None = None, mode: str | None = None) -> LiveSession:
-        """Start a session in the project directory ``cwd``."""
-        session_id = str(uuid.uuid4())
+    def new(
+        self,
+        cwd: Path,
+        model: str | None = None,
+        mode: str | None = None,
+        *,
+        options: SessionOptions | None = None,
+        session_id: str | None = None,
+    ) -> LiveSession:
+        """Start a session in the project directory ``cwd`` (with the id asked for, when it
+        is free)."""
+        if session_id is None:
+            session_id = str(uuid.uuid4())
+        elif session_id in self._sessions or (
+            self.store is not None and self.store.exists(session_id)
+        ):
+            raise SessionBusyError(f"session id {session_id} is already in use")
         project = self.deps.projects.project(cwd)
         limits = self.deps.limits
         model = model or project.model() or limits.default_model
@@ -48,7 +63,13 @@ class SessionManager:
             record.writer = self.store.create(session_id, str(cwd), model, limits.default_mode)
             record.files = self.store.file_history(session_id, str(cwd))
         session = LiveSession(
-            session_id, project, model, limits.default_mode, self.deps, record=record
+            session_id,
+            project,
+            model,
+            limits.default_mode,
+            self.deps,
+            record=record,
+            options=options,
         )
         if mode is not None:
             session.set_mode(mode)
@@ -66,8 +87,9 @@ class SessionManager:
         except KeyError:
             raise SessionNotFoundError(f"no live session with id {session_id!r}") from None
 
-    async def get(self, session_id: str) -> LiveSession:
-        """The session with this id, resumed from disk when it is not live."""
+    async def get(self, session_id: str, options: SessionOptions | None = None) -> LiveSession:
+        """The session with this id, resumed from disk when it is not live (with ``options``,
+        which a live session keeps its own instead of)."""
         live = self._sessions.get(session_id)
         if live is not None:
             return live
@@ -85,7 +107,9 @@ class SessionManager:
             )
             project = self.deps.projects.project(Path(loaded.cwd))
             mode = read_mode(loaded.mode) or "default"
-            session = LiveSession(session_id, project, loaded.model, mode, self.deps, record=record)
+            session = LiveSession(
+                session_id, project, loaded.model, mode, self.deps, record=record, options=options
+            )
             self._sessions[session_id] = session
             return session
 

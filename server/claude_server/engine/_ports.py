@@ -37,9 +37,10 @@ class Project(Protocol):
         session_rules: Sequence[str],
         tools: Iterable[Tool],
         extra_dirs: Sequence[Path] = (),
+        session_deny: Sequence[str] = (),
     ) -> PermissionChecker:
-        """The permission rules for the next tool call, knowing the session's ``tools`` and the
-        directories ``/add-dir`` added to it."""
+        """The permission rules for the next tool call, knowing the session's ``tools``, the
+        directories ``/add-dir`` added to it and its own deny rules."""
         ...
 
     def suggest_rules(self, tool_name: str, tool_input: dict[str, Any]) -> list[str]:

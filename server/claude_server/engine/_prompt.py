@@ -82,10 +82,12 @@ def build_system_prompt(
     git: str | None = None,
     extra: str | None = None,
     today: dt.date | None = None,
+    instructions: str | None = None,
 ) -> str:
-    """Assemble the system prompt for one session turn."""
+    """Assemble the system prompt for one session turn; ``instructions`` replaces the built-in
+    ones (``--system-prompt``)."""
     parts = [
-        _INSTRUCTIONS,
+        _INSTRUCTIONS if instructions is None else instructions,
         environment_section(cwd, model=model, git=git is not None, today=today),
     ]
     if git:

@@ -16,6 +16,8 @@ from claude_server.engine._compacting import Compactor, auto_compact, compaction
 from claude_server.engine._context import CallContext
 from claude_server.engine._executor import ExecEnv, ToolSet
 from claude_server.engine._history import History
+from claude_server.engine._observer import Observers
+from claude_server.engine._options import SessionOptions
 from claude_server.engine._ports import EngineDeps, Project
 from claude_server.engine._prompt import build_system_prompt, environment_section, git_summary
 from claude_server.engine._record import SessionRecord
@@ -75,8 +77,13 @@ class LiveSession:
         deps: EngineDeps,
         *,
         record: SessionRecord | None = None,
+        options: SessionOptions | None = None,
     ) -> None:
         self.session_id = session_id
+        self.options = options or SessionOptions()
+        """What the session was started with besides its project's settings (flags)."""
+        self.observers = Observers()
+        """Edges that follow the turn's stream and tool results (see :class:`TurnObserver`)."""
         self.project = project
         self.cwd: Path = project.directory
         """The project directory (never changes)."""
@@ -111,13 +118,15 @@ class LiveSession:
         """Files pinned with ``/add``: they go with every message."""
         self._scoped_allow: list[str] = []
         self._in_git = False
-        self.allow_rules: list[str] = []
-        self.added_dirs: list[Path] = []
+        self.allow_rules: list[str] = list(self.options.allow_rules)
+        """Rules the user allowed "always" during this session (and ``--allowedTools``)."""
+        self.added_dirs: list[Path] = [Path(d) for d in self.options.extra_dirs]
         """Directories ``/add-dir`` gave this session (as if in additionalDirectories)."""
-        """Rules the user allowed "always" during this session."""
         self.tool_state: dict[str, Any] = {}
         base_tools = project.tools()
-        self._tools = self._with_task(base_tools) if base_tools is not None else None
+        self._tools = (
+            self.options.restrict(self._with_task(base_tools)) if base_tools is not None else None
+        )
         self._turn: asyncio.Task[TurnOutcome] | None = None
         self._started = False
         self._start_context: list[str] = []
@@ -129,6 +138,12 @@ class LiveSession:
     def messages(self) -> list[Message]:
         """The conversation as the model sees it."""
         return self.history.messages
+
+    def tool_names(self) -> list[str]:
+        """The names of the tools the model is offered, as the API sees them."""
+        if self._tools is None:
+            return []
+        return [str(d["name"]) for d in self._tools.definitions()]
 
     @property
     def title(self) -> str:
@@ -305,7 +320,7 @@ class LiveSession:
                 model=self.model,
                 max_tokens=self.limits.max_tokens,
                 system=await self._system_prompt(),
-                max_turns=self.limits.max_turns,
+                max_turns=self.options.max_turns or self.limits.max_turns,
                 thinking=self.thinking,
                 effort=self.effort,
             )
@@ -334,6 +349,7 @@ class LiveSession:
                 self._add_usage,
                 env,
                 on_stop=self.hooks.stop,
+                observer=self.observers,
             )
         except asyncio.CancelledError:
             self.history.record_interruption(state)
@@ -367,9 +383,16 @@ class LiveSession:
     async def _system_prompt(self) -> str:
         git = await git_summary(self.cwd) if self.limits.git_status else None
         self._in_git = git is not None
-        extra = "\n".join(self._start_context) or None
+        extra = "\n".join(
+            [*self._start_context, *filter(None, [self.options.append_system_prompt])]
+        )
         return build_system_prompt(
-            self.cwd, model=self.model, memory=self.project.memory(), git=git, extra=extra
+            self.cwd,
+            model=self.model,
+            memory=self.project.memory(),
+            git=git,
+            extra=extra or None,
+            instructions=self.options.system_prompt,
         )
 
     async def context_parts(self) -> list[tuple[str, int]]:
@@ -431,6 +454,7 @@ class LiveSession:
             hooks=self.hooks.runner(),
             mode=lambda: self.mode,
             before_edit=self.history.snapshot_before_edit,
+            observer=self.observers,
         )
 
     def _with_task(self, base: ToolSet) -> ToolSet:
@@ -466,7 +490,9 @@ class LiveSession:
         assert self._tools is not None
         # Rules a running skill's allowed-tools grant hold only during that turn.
         rules = [*self.allow_rules, *self._scoped_allow] if self.busy else list(self.allow_rules)
-        return self.project.checker(self.mode, rules, self._tools.all(), self.added_dirs)
+        return self.project.checker(
+            self.mode, rules, self._tools.all(), self.added_dirs, self.options.deny_rules
+        )
 
     def _call_context(self, tool_call_id: str) -> CallContext:
         return CallContext(

@@ -181,6 +181,7 @@ class TaskTool:
             self.host.add_usage,
             env,
             on_stop=self.host.on_stop,
+            observer=env.observer,
         )
         report = next((m.text() for m in reversed(messages) if m.role == "assistant"), "")
         if not report.strip():

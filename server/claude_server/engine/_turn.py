@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from claude_server.engine._executor import CallsState, ExecEnv, run_tool_calls
+from claude_server.engine._observer import TurnObserver
 from claude_server.model import (
     AgentTextEvent,
     AgentThoughtEvent,
@@ -79,13 +80,16 @@ async def run_turn(
     session_usage: Callable[[Usage, float | None], tuple[Usage, float | None]],
     tools: ExecEnv | None = None,
     on_stop: Callable[[bool], Awaitable[str | None]] | None = None,
+    observer: TurnObserver | None = None,
 ) -> TurnOutcome:
     """Drive the model until it stops asking for tools; ``messages`` grows in place.
 
     ``session_usage`` adds a response's usage and cost to the session's totals and returns them.
     ``on_stop`` runs when the model is done (the Stop hooks); a text it returns is given to the
     model as feedback and the loop goes on. Its argument says whether that already happened.
+    ``observer`` is told each request, stream event and batch of tool results.
     """
+    parent = tools.parent_tool_call_id if tools is not None else None
     stop_hook_active = False
     definitions = tools.tools.definitions() if tools is not None else []
     for _ in range(config.max_turns):
@@ -98,7 +102,9 @@ async def run_turn(
             thinking=config.thinking,
             effort=config.effort,
         )
-        response = await _stream_one(provider, request, emit, state)
+        if observer is not None:
+            observer.requesting(parent)
+        response = await _stream_one(provider, request, emit, state, observer, parent)
         cost = estimate_cost(response.model or config.model, response.usage)
         state.usage = state.usage + response.usage
         state.last_mark = (response.usage, len(request.messages))
@@ -133,6 +139,8 @@ async def run_turn(
         else:
             results = await run_tool_calls(calls, tools, state.calls)
         messages.append(Message(role="user", content=list(results)))
+        if observer is not None:
+            observer.tool_results(results, parent)
         state.pending_calls = []
     return TurnOutcome(stop_reason="max_turns", usage=state.usage, cost_usd=state.cost_usd)
 
@@ -166,10 +174,17 @@ def _no_tools_result(call: ToolUseBlock) -> ToolResultBlock:
 
 
 async def _stream_one(
-    provider: Provider, request: ModelRequest, emit: Emit, state: TurnState
+    provider: Provider,
+    request: ModelRequest,
+    emit: Emit,
+    state: TurnState,
+    observer: TurnObserver | None,
+    parent: str | None,
 ) -> AssistantMessage:
     state.partial_text.clear()
     async for event in provider.stream(request):
+        if observer is not None:
+            observer.stream(event, parent)
         if isinstance(event, TextDelta):
             state.partial_text.append(event.text)
             emit(AgentTextEvent(text=event.text))

@@ -15,7 +15,7 @@ from typing import Any
 
 from claude_server.auth import CredentialResolver
 from claude_server.commands import CommandEntry, list_commands
-from claude_server.engine import LiveSession, SessionManager, TaskTool
+from claude_server.engine import LiveSession, SessionManager, SessionOptions, TaskTool
 from claude_server.errors import ConfigError, ProtocolViolationError
 from claude_server.model import PermissionDecision, read_mode
 from claude_server.permissions import ToolCatalog, ToolFacts
@@ -114,10 +114,24 @@ class Application:
 
     # -- sessions -------------------------------------------------------------------------------
 
-    def new_session(self, cwd: str, model: str | None, mode: str | None) -> LiveSession:
+    def new_session(
+        self,
+        cwd: str,
+        model: str | None,
+        mode: str | None,
+        *,
+        options: SessionOptions | None = None,
+        session_id: str | None = None,
+    ) -> LiveSession:
         """A new session in the project at ``cwd`` (a model alias is resolved)."""
         directory = project_directory(cwd)
-        return self.sessions.new(directory, resolve_model(model) if model else None, mode)
+        return self.sessions.new(
+            directory,
+            resolve_model(model) if model else None,
+            mode,
+            options=options,
+            session_id=session_id,
+        )
 
     def workspace(self, cwd: str) -> WorkspaceReport:
         """Whether the folder at ``cwd`` is trusted and what of its configuration is ignored."""

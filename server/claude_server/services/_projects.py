@@ -115,6 +115,7 @@ class ProjectContext:
         session_rules: Sequence[str],
         tools: Iterable[ToolFacts] = (),
         extra_dirs: Sequence[Path] = (),
+        session_deny: Sequence[str] = (),
     ) -> RuleChecker:
         """A permission checker for the next tool call."""
         checker = RuleChecker.from_settings(
@@ -122,6 +123,8 @@ class ProjectContext:
         )
         for rule in session_rules:
             checker.add_rule("allow", rule, source="this session")
+        for rule in session_deny:
+            checker.add_rule("deny", rule, source="this session")
         return checker
 
     def suggest_rules(self, tool_name: str, tool_input: dict[str, Any]) -> list[str]:
