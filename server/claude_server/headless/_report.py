@@ -110,6 +110,11 @@ class TurnLines:
         self._decisions: dict[str, dict[str, Any]] = {}
         self.over_budget = False
 
+    @property
+    def sink(self) -> Sink | None:
+        """Where the lines go (``None``: figures only)."""
+        return self._sink
+
     def begin(self) -> None:
         """A new prompt: its figures start from zero."""
         self.figures = PromptFigures()

@@ -8,13 +8,16 @@ from typing import TextIO
 
 from claude_server.engine import LiveSession
 from claude_server.errors import ClaudePyError
+from claude_server.headless._answer import answer
 from claude_server.headless._args import HeadlessArgs
+from claude_server.headless._control import ControlClient
 from claude_server.headless._init import init_line
 from claude_server.headless._open import open_session
 from claude_server.headless._report import TurnLines
-from claude_server.headless._result import Ending, failed, finished, result_line
+from claude_server.headless._result import result_line
 from claude_server.headless._sink import Sink
-from claude_server.services import Application, check_prompt
+from claude_server.headless._stream import StreamRun
+from claude_server.services import Application
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,38 +36,6 @@ class Streams:
         """One line on stderr."""
         self.err.write("claude-py: error: " + " ".join(message.split()) + "\n")
         self.err.flush()
-
-
-def last_answer(session: LiveSession) -> str:
-    """The text of the model's last response."""
-    for message in reversed(session.messages):
-        if message.role == "assistant":
-            return message.text()
-    return ""
-
-
-async def answer(
-    app: Application, session: LiveSession, text: str, lines: TurnLines, args: HeadlessArgs
-) -> Ending:
-    """Run one prompt (a slash command or skill when it starts with ``/``) to its end."""
-    lines.begin()
-    try:
-        if text.lstrip().startswith("/"):
-            ran = await app.commands.run(session, text)
-            if ran.turn is None:
-                return Ending("success", False, "completed", result=ran.output or "")
-            outcome = ran.turn
-        else:
-            check_prompt(text, [])
-            outcome = await session.prompt(text)
-    except ClaudePyError as exc:
-        return failed(exc)
-    return finished(
-        outcome.stop_reason,
-        last_answer(session),
-        max_turns=session.options.max_turns or session.limits.max_turns,
-        budget=args.max_budget_usd if lines.over_budget else None,
-    )
 
 
 def _tell_workspace(app: Application, session: LiveSession, streams: Streams) -> None:
@@ -98,6 +69,20 @@ async def run(app: Application, args: HeadlessArgs, cwd: str, prompt: str, strea
     )
     stop_observing = session.observers.add(lines)
     session.log.subscribe(lines.on_event)
+    if args.input_format == "stream-json":
+        client = ControlClient(
+            app.hub.next_id(),
+            streams.out,
+            session.session_id,
+            asks=args.permission_prompt_tool == "stdio",
+        )
+        app.hub.add(client)
+        try:
+            return await StreamRun(app, session, args, lines, client).run()
+        finally:
+            app.hub.remove(client)
+            session.log.unsubscribe(lines.on_event)
+            stop_observing()
     try:
         if stream:
             streams.out.json(await init_line(app, session))
